@@ -1,0 +1,140 @@
+/// The connection state machine of `spec/websocket-connection-states.md`, as a pure value.
+///
+/// Every input is a `mutating func` named after the event, takes the current instant, and
+/// returns an ``Action`` for the owner to carry out. The machine does no I/O and reads no
+/// clock: the owner passes `now`, arms one timer when told to, and feeds `timerFired(at:)`
+/// when it fires. Events that make no sense in the current state (a late message while
+/// reconnecting, a timer that fires after its state was left) return ``Action/none``.
+///
+/// The machine goes beyond the spec's diagram where an agent without a user needs it: a
+/// handshake timeout, keepalive pings for dead paths, stale-data detection, an automatic
+/// Retry from `error` after ``ConnectionPolicy/errorRetryAfter``, and `stop` for shutdown.
+public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    /// The timing rules this machine follows.
+    public let policy: ConnectionPolicy
+
+    var phase: Phase
+    var attempt: Int
+    var lossStartedAt: Instant?
+    var armedDeadline: Instant?
+    var random: SplitMix64
+
+    /// The failure of the most recent connection attempt that failed.
+    public internal(set) var lastFailure: ConnectionFailureReason?
+    /// The cause of the most recent end of an open connection.
+    public internal(set) var lastDisconnect: DisconnectCause?
+
+    /// Creates a machine in `disconnected`; `seed` drives the backoff jitter, if any.
+    public init(policy: ConnectionPolicy = .spec, seed: UInt64 = 0) {
+        self.policy = policy
+        self.phase = .idle
+        self.attempt = 0
+        self.random = SplitMix64(seed: seed)
+    }
+
+    /// The spec state the session is in.
+    public var state: ConnectionState {
+        switch self.phase {
+        case .idle, .stopped: .disconnected
+        case .connecting: .connecting
+        case .open(let connection): connection.lastMessageAt == nil ? .connected : .receivingData
+        case .reconnecting: .reconnecting
+        case .failed: .error
+        }
+    }
+
+    /// The consecutive reconnect attempt (the spec's `reconnectAttempts`), reset by a
+    /// successful handshake: the badge's "(attempt 3/10)".
+    public var reconnectAttempt: Int { self.attempt }
+
+    /// Whether the session is connected but no valid message arrived for `staleAfter`.
+    public var isDataStale: Bool {
+        if case .open(let connection) = self.phase { return connection.isStale }
+        return false
+    }
+
+    /// Why the session is in `error`, if it is.
+    public var errorReason: ConnectionErrorReason? {
+        if case .failed(let reason, _) = self.phase { return reason }
+        return nil
+    }
+
+    /// Whether a keepalive ping is waiting for an answer.
+    var pingOutstanding: Bool {
+        if case .open(let connection) = self.phase { return connection.pingSentAt != nil }
+        return false
+    }
+
+    /// Whether `stop(at:)` ended the session; a stopped machine ignores every event.
+    public var isStopped: Bool {
+        if case .stopped = self.phase { return true }
+        return false
+    }
+
+    /// The instant the machine next needs `timerFired(at:)`, if any.
+    public var nextDeadline: Instant? {
+        switch self.phase {
+        case .idle, .stopped: return nil
+        case .connecting(let startedAt, _): return startedAt.advanced(by: self.policy.handshakeTimeout)
+        case .reconnecting(_, let retryAt): return retryAt
+        case .failed(_, let retryAt): return retryAt
+        case .open(let connection):
+            var deadline: Instant?
+            if let ping = self.policy.ping {
+                deadline =
+                    connection.pingSentAt.map { $0.advanced(by: ping.timeout) }
+                    ?? connection.lastInboundAt.advanced(by: ping.interval)
+            }
+            if !connection.isStale {
+                let staleAt = (connection.lastMessageAt ?? connection.connectedAt).advanced(by: self.policy.staleAfter)
+                deadline = deadline.map { min($0, staleAt) } ?? staleAt
+            }
+            return deadline
+        }
+    }
+}
+
+extension ConnectionStateMachine {
+    /// Where the machine is, with the data each state needs.
+    enum Phase: Hashable, Sendable {
+        /// `disconnected`, never started.
+        case idle
+        /// `connecting`: the handshake started at `startedAt`.
+        case connecting(startedAt: Instant, attempt: Int)
+        /// `connected`, or `receiving_data` once a message arrived.
+        case open(OpenConnection)
+        /// `reconnecting`: attempt `attempt` starts at `retryAt`.
+        case reconnecting(attempt: Int, retryAt: Instant)
+        /// `error`, left automatically at `retryAt` if set.
+        case failed(ConnectionErrorReason, retryAt: Instant?)
+        /// `disconnected` for good: the session was stopped.
+        case stopped
+    }
+
+    /// The clocks of an open connection.
+    struct OpenConnection: Hashable, Sendable {
+        var connectedAt: Instant
+        var lastInboundAt: Instant
+        var lastMessageAt: Instant?
+        var pingSentAt: Instant?
+        var isStale = false
+    }
+}
+
+/// A small, fast, seedable generator for backoff jitter (Steele, Lea, Flood 2014), so the
+/// machine stays a deterministic value.
+struct SplitMix64: Hashable, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { self.state = seed }
+
+    /// A sample in 0..<1.
+    mutating func nextUnit() -> Double {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Double(z >> 11) / Double(UInt64(1) << 53)
+    }
+}

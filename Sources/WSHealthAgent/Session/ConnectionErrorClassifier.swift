@@ -1,0 +1,60 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+import WSConnectionStateMachine
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads *why* a connection failed from the error NIO reports: the agent's metrics and alerts
+/// are only as good as this reading.
+enum ConnectionErrorClassifier {
+    /// The failure reason of an error raised while connecting or during the handshake.
+    static func classify(_ error: any Error) -> ConnectionFailureReason {
+        switch error {
+        case let error as NIOConnectionError:
+            // Every address failed; DNS failures leave no connection errors behind.
+            if error.connectionErrors.isEmpty && (error.dnsAError != nil || error.dnsAAAAError != nil) {
+                return .dnsFailure
+            }
+            let reasons = error.connectionErrors.map { self.classify($0.error) }
+            return reasons.first { $0 != .networkError } ?? reasons.first ?? .networkError
+        case is SocketAddressError:
+            return .dnsFailure
+        case let error as IOError:
+            switch error.errnoCode {
+            case ECONNREFUSED: return .refused
+            case ETIMEDOUT: return .timeout
+            default: return .networkError
+            }
+        case let error as ChannelError:
+            if case .connectTimeout = error { return .timeout }
+            return .networkError
+        case is NIOSSLError, is BoringSSLError:
+            return .tlsFailure
+        case is NIOHTTPClientUpgradeError, is NIOWebSocketUpgradeError:
+            return .protocolError
+        default:
+            return self.isProtocolError(error) ? .protocolError : .networkError
+        }
+    }
+
+    /// Whether an error on an open connection is the server breaking the protocol.
+    static func isProtocolError(_ error: any Error) -> Bool {
+        error is NIOWebSocketError || error is NIOWebSocketFrameAggregator.Error || error is ByteToMessageDecoderError
+    }
+
+    /// Whether the error is a message over the size limit.
+    static func isMessageTooLarge(_ error: any Error) -> Bool {
+        if let error = error as? NIOWebSocketError, error == .invalidFrameLength { return true }
+        if let error = error as? NIOWebSocketFrameAggregator.Error { return error == .accumulatedFrameSizeIsTooLarge }
+        return false
+    }
+}

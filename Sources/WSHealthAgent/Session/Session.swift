@@ -1,0 +1,242 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOWebSocket
+import WSConnectionStateMachine
+
+/// One live WebSocket session: the spec's state machine driven by real I/O.
+///
+/// A session lives on one event loop and all its state is touched only there; the pure
+/// ``ConnectionStateMachine`` decides, and the session carries out the actions it returns
+/// (open, ping, close, one timer). Handlers of its connections report back through the
+/// `connection…` methods with the connection's id, so a late event of an old connection is
+/// recognised and dropped.
+final class Session: @unchecked Sendable {
+    typealias Machine = ConnectionStateMachine<ContinuousClock.Instant>
+
+    /// The loop this session lives on.
+    let eventLoop: any EventLoop
+    /// The session's number within its target.
+    let index: Int
+    let settings: SessionSettings
+    let statistics: TargetStatistics
+    private let logger: Logger
+
+    private var machine: Machine
+    private var channel: (any Channel)?
+    private var connectionID: UInt64 = 0
+    private var timer: Scheduled<Void>?
+    private var closedPromise: EventLoopPromise<Void>?
+
+    init(
+        index: Int,
+        settings: SessionSettings,
+        statistics: TargetStatistics,
+        eventLoop: any EventLoop,
+        logger: Logger
+    ) {
+        self.index = index
+        self.settings = settings
+        self.statistics = statistics
+        self.eventLoop = eventLoop
+        var logger = logger
+        logger[metadataKey: "session"] = "\(index)"
+        self.logger = logger
+        self.machine = Machine(policy: settings.policy, seed: UInt64.random(in: .min ... .max))
+    }
+
+    /// Starts connecting.
+    func start() {
+        self.eventLoop.execute { self.handle { $0.connect(at: .now) } }
+    }
+
+    /// The operator's Retry: leaves `error` at once. Ignored in every other state.
+    func retry() {
+        self.eventLoop.execute { self.handle { $0.retry(at: .now) } }
+    }
+
+    /// Stops the session for good (`user_action`): an open connection is closed with 1001.
+    /// Succeeds once the connection, if any, has closed.
+    func stop() -> EventLoopFuture<Void> {
+        self.eventLoop.flatSubmit {
+            let channel = self.channel
+            self.handle { $0.stop(at: .now) }
+            return channel?.closeFuture ?? self.eventLoop.makeSucceededVoidFuture()
+        }
+    }
+
+    /// A snapshot for pages and APIs, taken on the session's loop.
+    func snapshot() -> EventLoopFuture<SessionSnapshot> {
+        self.eventLoop.submit {
+            SessionSnapshot(
+                index: self.index,
+                state: self.machine.state,
+                reconnectAttempt: self.machine.reconnectAttempt,
+                isDataStale: self.machine.isDataStale,
+                errorReason: self.machine.errorReason,
+                lastFailure: self.machine.lastFailure,
+                lastDisconnect: self.machine.lastDisconnect
+            )
+        }
+    }
+
+    // MARK: Events from the connection's handlers (on the event loop)
+
+    func connectionUpgraded(_ id: UInt64) {
+        guard id == self.connectionID else { return }
+        self.handle { $0.handshakeSucceeded(at: .now) }
+    }
+
+    func connectionFailed(_ id: UInt64, _ reason: ConnectionFailureReason, detail: String) {
+        guard id == self.connectionID else { return }
+        self.logger.debug("connection attempt failed", metadata: ["reason": "\(reason.rawValue)", "detail": "\(detail)"])
+        self.closeChannel()
+        self.handle { $0.handshakeFailed(reason, at: .now) }
+    }
+
+    func connectionReceived(_ id: UInt64, text: ByteBuffer) {
+        guard id == self.connectionID else { return }
+        if !self.settings.expectJSON || JSONValidator.isValid(text.readableBytesView) {
+            self.statistics.recordMessage()
+            self.handle { $0.messageReceived(at: .now) }
+        } else {
+            self.recordMalformed(.invalidJSON)
+        }
+    }
+
+    func connectionReceivedBinary(_ id: UInt64) {
+        guard id == self.connectionID else { return }
+        self.recordMalformed(.unexpectedBinary)
+    }
+
+    func connectionReceivedControlFrame(_ id: UInt64) {
+        guard id == self.connectionID else { return }
+        self.handle { $0.controlFrameReceived(at: .now) }
+    }
+
+    func connectionLost(_ id: UInt64, _ loss: ConnectionLoss, tooLarge: Bool = false) {
+        guard id == self.connectionID else { return }
+        if tooLarge { self.statistics.recordMessageError(.tooLarge) }
+        self.channel = nil
+        self.handle { $0.connectionClosed(loss, at: .now) }
+    }
+
+    // MARK: Carrying out actions
+
+    private func recordMalformed(_ reason: MessageErrorReason) {
+        self.statistics.recordMessageError(reason)
+        self.statistics.logMalformedMessage(reason, logger: self.logger)
+        self.handle { $0.malformedMessageReceived(at: .now) }
+    }
+
+    /// Feeds one event to the machine and carries out what it returns.
+    private func handle(_ event: (inout Machine) -> Machine.Action) {
+        let wasStale = self.machine.isDataStale
+        let attemptBefore = self.machine.reconnectAttempt
+        let action = event(&self.machine)
+        let attemptAfter = self.machine.reconnectAttempt
+        self.statistics.record(
+            action,
+            staleChange: wasStale == self.machine.isDataStale ? nil : self.machine.isDataStale,
+            attemptChange: attemptBefore == attemptAfter ? nil : (attemptBefore, attemptAfter)
+        )
+        self.log(action)
+        self.apply(action)
+    }
+
+    private func log(_ action: Machine.Action) {
+        for transition in action.transitions where transition.from != transition.to {
+            let metadata: Logger.Metadata = [
+                "from": "\(transition.from.rawValue)", "to": "\(transition.to.rawValue)",
+                "event": "\(transition.trigger.label)",
+            ]
+            if transition.to == .error {
+                let reason = self.machine.errorReason?.message ?? "error"
+                self.logger.warning("session failed: \(reason)", metadata: metadata)
+            } else {
+                self.logger.debug("state changed", metadata: metadata)
+            }
+        }
+    }
+
+    private func apply(_ action: Machine.Action) {
+        switch action.connection {
+        case .none:
+            break
+        case .open(let attempt):
+            self.open(attempt: attempt)
+        case .sendPing:
+            self.channel?.writeAndFlush(WebSocketFrame.clientFrame(opcode: .ping), promise: nil)
+        case .close(let code):
+            self.sendCloseAndClose(code: code)
+        case .abort:
+            self.closeChannel()
+        }
+        switch action.timer {
+        case .keep:
+            break
+        case .cancel:
+            self.timer?.cancel()
+            self.timer = nil
+        case .arm(let deadline):
+            self.timer?.cancel()
+            let delay = ContinuousClock.Instant.now.duration(to: deadline)
+            self.timer = self.eventLoop.scheduleTask(in: .nanoseconds(max(delay.nanoseconds, 0))) {
+                self.timer = nil
+                self.handle { $0.timerFired(at: .now) }
+            }
+        }
+    }
+
+    private func open(attempt: Int) {
+        self.connectionID &+= 1
+        let id = self.connectionID
+        self.statistics.recordAttempt()
+        let connector = WebSocketConnector(settings: self.settings, session: self, connectionID: id, logger: self.logger)
+        connector.connect(on: self.eventLoop).whenComplete { result in
+            switch result {
+            case .success(let channel):
+                guard id == self.connectionID, !self.machine.isStopped else {
+                    channel.close(promise: nil)
+                    return
+                }
+                self.channel = channel
+            case .failure(let error):
+                self.connectionFailed(id, ConnectionErrorClassifier.classify(error), detail: "\(error)")
+            }
+        }
+    }
+
+    private func sendCloseAndClose(code: UInt16) {
+        guard let channel = self.channel else { return }
+        self.channel = nil
+        self.connectionID &+= 1  // what this connection reports from now on is history
+        var payload = channel.allocator.buffer(capacity: 2)
+        payload.writeInteger(code)
+        let frame = WebSocketFrame.clientFrame(opcode: .connectionClose, data: payload)
+        channel.writeAndFlush(frame).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    private func closeChannel() {
+        guard let channel = self.channel else { return }
+        self.channel = nil
+        self.connectionID &+= 1
+        channel.close(promise: nil)
+    }
+}
+
+extension WebSocketFrame {
+    /// A client frame: clients must mask every frame they send (RFC 6455 §5.3).
+    static func clientFrame(opcode: WebSocketOpcode, data: ByteBuffer = ByteBuffer()) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: opcode, maskKey: .random(), data: data)
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, saturating.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = self.components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? (seconds < 0 ? .min : .max) : product &+ attoseconds / 1_000_000_000
+    }
+}

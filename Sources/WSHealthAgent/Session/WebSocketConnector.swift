@@ -1,0 +1,113 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+import WSConnectionStateMachine
+
+/// Opens one WebSocket connection for a session: TCP, optional TLS, the HTTP upgrade, and
+/// the frame handler once upgraded. Every outcome is reported to the session with the
+/// connection's id.
+struct WebSocketConnector {
+    let settings: SessionSettings
+    let session: Session
+    let connectionID: UInt64
+    let logger: Logger
+
+    /// Connects on `eventLoop`; the future fails only when the TCP (or DNS) step fails, later
+    /// failures arrive through the session's `connection…` methods.
+    func connect(on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+        let endpoint = self.settings.endpoint
+        let settings = self.settings
+        let session = self.session
+        let id = self.connectionID
+        let request: HTTPRequestHead
+        do {
+            request = try self.upgradeRequest()
+        } catch {
+            self.logger.warning("connecting without a token", metadata: ["error": "\(error)"])
+            request = self.plainRequest(pathAndQuery: endpoint.pathAndQuery)
+        }
+        return ClientBootstrap(group: eventLoop)
+            .connectTimeout(.nanoseconds(settings.policy.handshakeTimeout.nanoseconds))
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                do {
+                    try Self.configure(channel, settings: settings, session: session, id: id, request: request)
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+            }
+            .connect(host: endpoint.host, port: endpoint.port)
+    }
+
+    private static func configure(
+        _ channel: any Channel,
+        settings: SessionSettings,
+        session: Session,
+        id: UInt64,
+        request: HTTPRequestHead
+    ) throws {
+        let pipeline = channel.pipeline.syncOperations
+        if let tls = settings.tls {
+            let serverName = settings.tlsServerName ?? (settings.endpoint.hostIsIPAddress ? nil : settings.endpoint.host)
+            try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+        }
+        let requestHandler = UpgradeRequestHandler(request: request, session: session, connectionID: id)
+        let upgrader = NIOWebSocketClientUpgrader(
+            maxFrameSize: settings.maxMessageBytes,
+            automaticErrorHandling: true,
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    let frames = SessionFrameHandler(session: session, connectionID: id)
+                    try channel.pipeline.syncOperations.addHandler(
+                        NIOWebSocketFrameAggregator(
+                            minNonFinalFragmentSize: 0,
+                            maxAccumulatedFrameCount: 1024,
+                            maxAccumulatedFrameSize: settings.maxMessageBytes
+                        )
+                    )
+                    try channel.pipeline.syncOperations.addHandler(frames)
+                    session.connectionUpgraded(id)
+                }
+            }
+        )
+        try pipeline.addHTTPClientHandlers(
+            // A close frame that arrives in the same read as the 101 response must not be lost.
+            leftOverBytesStrategy: .forwardBytes,
+            withClientUpgrade: (
+                upgraders: [upgrader],
+                completionHandler: { context in
+                    context.pipeline.syncOperations.removeHandler(name: UpgradeRequestHandler.name, promise: nil)
+                }
+            )
+        )
+        try pipeline.addHandler(requestHandler, name: UpgradeRequestHandler.name)
+    }
+
+    private func upgradeRequest() throws(TokenError) -> HTTPRequestHead {
+        let endpoint = self.settings.endpoint
+        guard let provider = self.settings.token else { return self.plainRequest(pathAndQuery: endpoint.pathAndQuery) }
+        let token = try provider.currentToken()
+        switch provider.placement {
+        case .queryParameter(let name):
+            return self.plainRequest(pathAndQuery: endpoint.pathAndQuery(addingParameter: name, value: token))
+        case .header(let name):
+            var request = self.plainRequest(pathAndQuery: endpoint.pathAndQuery)
+            let value = name.lowercased() == "authorization" ? "Bearer \(token)" : token
+            request.headers.add(name: name, value: value)
+            return request
+        }
+    }
+
+    private func plainRequest(pathAndQuery: String) -> HTTPRequestHead {
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: self.settings.endpoint.hostHeader)
+        headers.add(name: "User-Agent", value: "wshealth/\(WSHealthVersion.version)")
+        headers.add(name: "Content-Length", value: "0")
+        return HTTPRequestHead(version: .http1_1, method: .GET, uri: pathAndQuery, headers: headers)
+    }
+}

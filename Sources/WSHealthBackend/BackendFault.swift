@@ -1,0 +1,71 @@
+/// A fault the reference backend can be told to show, from tests, the demo, or the admin endpoints.
+public enum BackendFault: Sendable, Hashable {
+    /// Close every WebSocket connection's TCP socket at once, without a close frame.
+    case drop
+    /// Send a close frame with `code` and `reason` to every client, then close.
+    case close(code: UInt16, reason: String)
+    /// While enabled, keep sockets open but send nothing: no metrics, no pongs, no close replies.
+    case stall(enabled: Bool)
+    /// Send one text message that is not JSON to every client now.
+    case garbage
+    /// While enabled, refuse every token, even valid ones.
+    case refuseTokens(enabled: Bool)
+    /// How refused handshakes are expressed from now on.
+    case authMode(AuthRefusalMode)
+    /// Wait `delay` before answering each upgrade request; `.zero` clears the switch.
+    case slowHandshake(delay: Duration)
+    /// Close the WebSocket listener and every connection, and reopen the listener on the same port after `duration`.
+    case down(duration: Duration)
+    /// Clear every switch, and reopen the listener now if it is down.
+    case reset
+
+    /// The name the admin endpoint and the logs use, e.g. `slow-handshake`.
+    public var name: String {
+        switch self {
+        case .drop: "drop"
+        case .close: "close"
+        case .stall: "stall"
+        case .garbage: "garbage"
+        case .refuseTokens: "refuse-tokens"
+        case .authMode: "auth-mode"
+        case .slowHandshake: "slow-handshake"
+        case .down: "down"
+        case .reset: "reset"
+        }
+    }
+
+    /// Throws a ``ReferenceBackendError`` if a parameter is out of range.
+    public func validate() throws(ReferenceBackendError) {
+        switch self {
+        case .close(let code, let reason):
+            // RFC 6455 7.4: 1004-1006 and 1015 must never be sent, 1016-2999 are unassigned.
+            guard (1000...1003).contains(code) || (1007...1014).contains(code) || (3000...4999).contains(code) else {
+                throw .invalidFault("code: must be 1000-1003, 1007-1014 or 3000-4999, got \(code)")
+            }
+            // A close frame's payload is at most 125 bytes, two of which hold the code.
+            guard reason.utf8.count <= 123 else {
+                throw .invalidFault("reason: must be at most 123 bytes of UTF-8, got \(reason.utf8.count)")
+            }
+        case .slowHandshake(let delay):
+            try Self.validate(delay, name: "delay")
+        case .down(let duration):
+            try Self.validate(duration, name: "seconds")
+        case .drop, .stall, .garbage, .refuseTokens, .authMode, .reset:
+            break
+        }
+    }
+
+    private static func validate(_ duration: Duration, name: String) throws(ReferenceBackendError) {
+        guard duration >= .zero, duration <= .milliseconds(PrometheusDuration.maximumMilliseconds) else {
+            throw .invalidFault("\(name): must be between 0 and 100 years, got \(duration)")
+        }
+    }
+}
+
+/// How the backend refuses a handshake whose token is missing, invalid, expired or refused.
+public enum AuthRefusalMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Answer the upgrade request with HTTP 403, as FastAPI does when a handler closes before accepting.
+    case http403
+    /// Accept the upgrade, then send close frame 1008 (policy violation), as the spec's diagram describes.
+    case close1008
+}

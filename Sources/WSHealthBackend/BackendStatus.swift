@@ -1,0 +1,116 @@
+/// A snapshot of the reference backend: its clients, its counters and its fault switches.
+///
+/// Encoded as the JSON body of `GET /status`, with snake_case keys.
+public struct BackendStatus: Sendable, Hashable, Codable {
+    /// WebSocket clients currently connected and receiving metrics.
+    public var connectedClients: Int
+    /// Text messages handed to clients since start (metrics and garbage).
+    public var messagesSent: Int
+    /// Upgrade requests on the endpoint's path that were accepted.
+    public var handshakesAccepted: Int
+    /// Upgrade requests on the endpoint's path that were refused (HTTP 403 or close 1008).
+    public var handshakesRefused: Int
+    /// The fault switches in force.
+    public var switches: BackendSwitches
+
+    /// Creates a status snapshot.
+    public init(
+        connectedClients: Int,
+        messagesSent: Int,
+        handshakesAccepted: Int,
+        handshakesRefused: Int,
+        switches: BackendSwitches
+    ) {
+        self.connectedClients = connectedClients
+        self.messagesSent = messagesSent
+        self.handshakesAccepted = handshakesAccepted
+        self.handshakesRefused = handshakesRefused
+        self.switches = switches
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case connectedClients = "connected_clients"
+        case messagesSent = "messages_sent"
+        case handshakesAccepted = "handshakes_accepted"
+        case handshakesRefused = "handshakes_refused"
+        case switches
+    }
+}
+
+/// The fault switches of the reference backend; the default value has none active.
+public struct BackendSwitches: Sendable, Hashable, Codable {
+    /// Whether the backend sends nothing (no metrics, no pongs).
+    public var stalled: Bool = false
+    /// Whether every token is refused.
+    public var refuseTokens: Bool = false
+    /// How refused handshakes are expressed.
+    public var authMode: AuthRefusalMode = .http403
+    /// How long each upgrade request waits before it is answered.
+    public var handshakeDelay: Duration = .zero
+    /// Whether the WebSocket listener is closed by a `down` fault.
+    public var down: Bool = false
+
+    /// Creates switches; the defaults are the backend's normal behaviour.
+    public init(
+        stalled: Bool = false,
+        refuseTokens: Bool = false,
+        authMode: AuthRefusalMode = .http403,
+        handshakeDelay: Duration = .zero,
+        down: Bool = false
+    ) {
+        self.stalled = stalled
+        self.refuseTokens = refuseTokens
+        self.authMode = authMode
+        self.handshakeDelay = handshakeDelay
+        self.down = down
+    }
+
+    /// The names of the switches that differ from normal behaviour, e.g. `["stall", "slow-handshake"]`.
+    public var active: [String] {
+        var names: [String] = []
+        if self.stalled { names.append("stall") }
+        if self.refuseTokens { names.append("refuse-tokens") }
+        if self.authMode != .http403 { names.append("auth-mode") }
+        if self.handshakeDelay > .zero { names.append("slow-handshake") }
+        if self.down { names.append("down") }
+        return names
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case stalled
+        case refuseTokens = "refuse_tokens"
+        case authMode = "auth_mode"
+        case handshakeDelay = "handshake_delay"
+        case down
+        case active
+    }
+
+    /// Decodes switches; `handshake_delay` is a Prometheus duration such as `500ms`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.stalled = try container.decode(Bool.self, forKey: .stalled)
+        self.refuseTokens = try container.decode(Bool.self, forKey: .refuseTokens)
+        self.authMode = try container.decode(AuthRefusalMode.self, forKey: .authMode)
+        let delay = try container.decode(String.self, forKey: .handshakeDelay)
+        guard let parsed = PrometheusDuration.parse(delay) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .handshakeDelay,
+                in: container,
+                debugDescription: "not a duration: \(delay)"
+            )
+        }
+        self.handshakeDelay = parsed
+        self.down = try container.decode(Bool.self, forKey: .down)
+    }
+
+    /// Encodes switches, with the list of active ones for people reading `/status`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.stalled, forKey: .stalled)
+        try container.encode(self.refuseTokens, forKey: .refuseTokens)
+        try container.encode(self.authMode, forKey: .authMode)
+        try container.encode(PrometheusDuration.format(self.handshakeDelay), forKey: .handshakeDelay)
+        try container.encode(self.down, forKey: .down)
+        try container.encode(self.active, forKey: .active)
+    }
+}

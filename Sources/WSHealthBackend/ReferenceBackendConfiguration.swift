@@ -1,0 +1,87 @@
+/// Where and how the reference backend listens, and the key it checks tokens with.
+///
+/// The defaults match the spec's FastAPI backend: `ws://127.0.0.1:8000/api/ws/metrics`, a metrics
+/// message every 5 seconds. The admin listener (fault switches, status) must stay on loopback.
+public struct ReferenceBackendConfiguration: Sendable, Hashable {
+    /// The host the WebSocket listener binds to.
+    public var host: String
+    /// The port of the WebSocket listener; 0 picks an ephemeral port.
+    public var port: Int
+    /// The host the admin listener binds to; must be a loopback address.
+    public var adminHost: String
+    /// The port of the admin listener; 0 picks an ephemeral port.
+    public var adminPort: Int
+    /// The path of the WebSocket endpoint.
+    public var path: String
+    /// How often every client receives a metrics message.
+    public var interval: Duration
+    /// The HS256 key tokens must be signed with. Never logged.
+    public var jwtSecret: [UInt8]
+
+    /// Creates a configuration; every field but the secret has the spec's default.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8000,
+        adminHost: String = "127.0.0.1",
+        adminPort: Int = 8001,
+        path: String = "/api/ws/metrics",
+        interval: Duration = .seconds(5),
+        jwtSecret: [UInt8]
+    ) {
+        self.host = host
+        self.port = port
+        self.adminHost = adminHost
+        self.adminPort = adminPort
+        self.path = path
+        self.interval = interval
+        self.jwtSecret = jwtSecret
+    }
+
+    /// Throws a ``ReferenceBackendError`` naming the first bad field and its value.
+    public func validate() throws(ReferenceBackendError) {
+        if self.host.isEmpty {
+            throw .invalidConfiguration("host: must not be empty")
+        }
+        for (key, port) in [("port", self.port), ("adminPort", self.adminPort)] where !(0...65_535).contains(port) {
+            throw .invalidConfiguration("\(key): must be between 0 and 65535, got \(port)")
+        }
+        // The admin endpoints can drop every client and refuse every token: never expose them.
+        if !Self.isLoopback(self.adminHost) {
+            throw .invalidConfiguration(
+                "adminHost: must be a loopback address (127.0.0.0/8, ::1 or localhost), got \"\(self.adminHost)\""
+            )
+        }
+        if !self.path.hasPrefix("/") || self.path.contains("?") {
+            throw .invalidConfiguration("path: must start with \"/\" and have no query, got \"\(self.path)\"")
+        }
+        if self.interval <= .zero {
+            throw .invalidConfiguration("interval: must be positive, got \(self.interval)")
+        }
+        if self.jwtSecret.isEmpty {
+            throw .invalidConfiguration("jwtSecret: must not be empty")
+        }
+    }
+
+    /// Whether `host` names a loopback address: `localhost`, `::1` or an IPv4 address in 127.0.0.0/8.
+    static func isLoopback(_ host: String) -> Bool {
+        switch host.lowercased() {
+        case "localhost", "::1", "[::1]", "0:0:0:0:0:0:0:1":
+            return true
+        default:
+            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+            guard octets.count == 4 else {
+                return false
+            }
+            let values = octets.map { $0.count <= 3 && $0.allSatisfy(\.isASCII) ? UInt8($0) : nil }
+            return values.allSatisfy { $0 != nil } && values[0] == 127
+        }
+    }
+}
+
+extension ReferenceBackendConfiguration: CustomStringConvertible {
+    /// The configuration with the secret redacted, safe to log.
+    public var description: String {
+        "ReferenceBackendConfiguration(host: \(self.host), port: \(self.port), adminHost: \(self.adminHost), "
+            + "adminPort: \(self.adminPort), path: \(self.path), interval: \(self.interval), jwtSecret: <redacted>)"
+    }
+}

@@ -1,0 +1,120 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+
+/// The spec's `/api/ws/metrics` route: sets up each accepted connection, decides its handshake
+/// (path, token, fault switches), and hands upgraded peers to the registry.
+final class WebSocketEndpoint: Sendable {
+    private let path: String
+    private let verifier: TokenVerifier
+    private let backendState: BackendState
+    private let registry: ClientRegistry
+    private let logger: Logger
+
+    init(path: String, verifier: TokenVerifier, backendState: BackendState, registry: ClientRegistry, logger: Logger) {
+        self.path = path
+        self.verifier = verifier
+        self.backendState = backendState
+        self.registry = registry
+        self.logger = logger
+    }
+
+    /// Configures the pipeline of a freshly accepted connection. Runs on the channel's event loop.
+    func initializeChild(_ channel: any Channel) throws {
+        let responder = HandshakeResponder()
+        let boundResponder = NIOLoopBound(responder, eventLoop: channel.eventLoop)
+        let upgrader = NIOWebSocketServerUpgrader(
+            shouldUpgrade: { channel, head in
+                self.shouldUpgrade(channel: channel, head: head, responder: boundResponder)
+            },
+            upgradePipelineHandler: { channel, _ in
+                self.upgraded(channel: channel, responder: boundResponder)
+            }
+        )
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+            withServerUpgrade: (
+                upgraders: [upgrader],
+                completionHandler: { context in
+                    context.pipeline.syncOperations.removeHandler(boundResponder.value, promise: nil)
+                }
+            )
+        )
+        try channel.pipeline.syncOperations.addHandler(responder)
+        self.registry.add(channel)
+    }
+
+    private func shouldUpgrade(
+        channel: any Channel,
+        head: HTTPRequestHead,
+        responder: NIOLoopBound<HandshakeResponder>
+    ) -> EventLoopFuture<HTTPHeaders?> {
+        let target = RequestTarget(head.uri)
+        guard target.path == self.path else {
+            responder.value.verdict = .wrongPath
+            return channel.eventLoop.makeSucceededFuture(nil)
+        }
+        let token = Self.token(target: target, headers: head.headers)
+        return self.afterHandshakeDelay(on: channel).flatMap { () -> EventLoopFuture<Bool> in
+            guard let token, !self.backendState.switches.refuseTokens else {
+                return channel.eventLoop.makeSucceededFuture(false)
+            }
+            // jwt-kit verifies asynchronously; this short task lives only for the handshake.
+            let verified = channel.eventLoop.makePromise(of: Bool.self)
+            verified.completeWithTask { await self.verifier.isValid(token) }
+            return verified.futureResult
+        }.map { accepted -> HTTPHeaders? in
+            self.backendState.recordHandshake(accepted: accepted)
+            if accepted {
+                responder.value.verdict = .accepted
+                return HTTPHeaders()
+            }
+            self.logger.debug("Refused a WebSocket handshake", metadata: ["remote": "\(channel.remoteAddress, default: "?")"])
+            switch self.backendState.switches.authMode {
+            case .http403:
+                responder.value.verdict = .forbidden
+                return nil
+            case .close1008:
+                responder.value.verdict = .refusedAfterUpgrade
+                return HTTPHeaders()
+            }
+        }
+    }
+
+    private func upgraded(channel: any Channel, responder: NIOLoopBound<HandshakeResponder>) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeCompletedFuture {
+            let peer = WebSocketPeerHandler(backendState: self.backendState, logger: self.logger)
+            try channel.pipeline.syncOperations.addHandler(peer)
+            if responder.value.verdict == .accepted {
+                self.registry.promote(channel, to: peer)
+            } else {
+                peer.close(code: 1008, reason: "authentication failed")
+            }
+        }
+    }
+
+    /// Waits out the slow-handshake switch; the wait ends early if the client goes away.
+    private func afterHandshakeDelay(on channel: any Channel) -> EventLoopFuture<Void> {
+        let delay = self.backendState.switches.handshakeDelay
+        guard delay > .zero else {
+            return channel.eventLoop.makeSucceededVoidFuture()
+        }
+        let wait = channel.eventLoop.scheduleTask(in: TimeAmount(delay)) {}
+        channel.closeFuture.whenComplete { _ in wait.cancel() }
+        return wait.futureResult
+    }
+
+    /// The token from `?token=` (what browsers send) or from `Authorization: Bearer`.
+    static func token(target: RequestTarget, headers: HTTPHeaders) -> String? {
+        if let token = target["token"], !token.isEmpty {
+            return token
+        }
+        for value in headers[canonicalForm: "authorization"] {
+            let parts = value.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty {
+                return String(parts[1])
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,60 @@
+/// What a healthy session receives: a message at least every `interval`, each one JSON and not too large.
+public struct ExpectConfiguration: Sendable, Equatable {
+    /// What to do when no message arrived for `staleAfter`.
+    public enum StaleAction: String, Sendable, Equatable, CaseIterable {
+        /// Flag the data as stale and keep the session open (the dashboard's behaviour).
+        case mark
+        /// Close the session and reconnect.
+        case reconnect
+    }
+
+    /// The largest `max_message_bytes` accepted: 64 MiB.
+    static let maxMessageBytesLimit = 67_108_864
+
+    /// How often the backend sends a message. Default 5 s (the spec's "every 5 seconds").
+    public var interval: Duration
+    /// How long without a message before the data counts as stale. Default 3 × `interval`.
+    public var staleAfter: Duration
+    /// Whether every message must parse as JSON. Default true.
+    public var json: Bool
+    /// The largest message accepted, in bytes (1 to 67108864). Default 1 MiB.
+    public var maxMessageBytes: Int
+    /// What to do when the data goes stale. Default ``StaleAction/mark``.
+    public var onStale: StaleAction
+
+    /// Creates the expectations; `staleAfter` defaults to three times `interval`.
+    public init(
+        interval: Duration = .seconds(5),
+        staleAfter: Duration? = nil,
+        json: Bool = true,
+        maxMessageBytes: Int = 1_048_576,
+        onStale: StaleAction = .mark
+    ) {
+        self.interval = interval
+        self.staleAfter = staleAfter ?? interval * 3
+        self.json = json
+        self.maxMessageBytes = maxMessageBytes
+        self.onStale = onStale
+    }
+}
+
+extension ExpectConfiguration: ConfigSection {
+    /// Decodes `expect:`: `interval`, `stale_after`, `json`, `max_message_bytes`, `on_stale`.
+    init(decoding mapping: ConfigMapping) {
+        self.init()
+        if let interval = mapping["interval"]?.positiveDuration() {
+            self.interval = interval
+        }
+        staleAfter = mapping["stale_after"]?.positiveDuration() ?? interval * 3
+        if let json = mapping["json"]?.bool() {
+            self.json = json
+        }
+        if let bytes = mapping["max_message_bytes"]?.integer(in: 1...Self.maxMessageBytesLimit) {
+            maxMessageBytes = bytes
+        }
+        if let action = mapping["on_stale"]?.choice(StaleAction.self) {
+            onStale = action
+        }
+        mapping.reportUnknownKeys()
+    }
+}

@@ -1,0 +1,78 @@
+extension TokenConfiguration {
+    /// The characters of an HTTP header name (RFC 9110 `tchar`), besides letters and digits.
+    private static let headerNameSymbols = Set("!#$%&'*+-.^_`|~")
+
+    /// Decodes `token:`: exactly one source (`value`, `file`, `env`, `jwt`), then at most one of
+    /// `param` and `header`. Returns nil when any of it has a problem.
+    ///
+    /// `node` must be read as a secret: a token written straight into `token:` must not be echoed.
+    static func decode(_ node: ConfigNode) -> TokenConfiguration? {
+        guard let mapping = node.mapping() else {
+            return nil
+        }
+        let problemCount = mapping.decoder.problems.count
+        var sources: [Source?] = []
+        if let value = mapping["value", secret: true] {
+            sources.append(value.nonEmptyString().map(Source.value))
+        }
+        if let file = mapping["file"] {
+            sources.append(file.nonEmptyString().map(Source.file))
+        }
+        if let env = mapping["env"] {
+            sources.append(environmentSource(env))
+        }
+        if let jwt = mapping["jwt"] {
+            sources.append(jwt.mapping().flatMap(JWTConfiguration.decode).map(Source.jwt))
+        }
+        if sources.count != 1 {
+            mapping.report("exactly one of value, file, env, jwt is required")
+        }
+        let placement = decodePlacement(mapping)
+        mapping.reportUnknownKeys()
+        guard mapping.decoder.problems.count == problemCount, let source = sources.first ?? nil, let placement else {
+            return nil
+        }
+        return TokenConfiguration(source: source, placement: placement)
+    }
+
+    /// Reads `env:`, the name of a variable that must be set and not empty in the decoder's environment.
+    private static func environmentSource(_ node: ConfigNode) -> Source? {
+        guard let name = node.nonEmptyString() else {
+            return nil
+        }
+        guard let value = node.decoder.environment[name] else {
+            node.report("environment variable \(name.quoted) is not set")
+            return nil
+        }
+        guard !value.isEmpty else {
+            node.report("environment variable \(name.quoted) is empty")
+            return nil
+        }
+        return .environment(name: name, value: value)
+    }
+
+    /// Reads `param:` or `header:`; the query parameter `token` when neither is given.
+    private static func decodePlacement(_ mapping: ConfigMapping) -> Placement? {
+        switch (mapping["param"], mapping["header"]) {
+        case (nil, nil):
+            return .queryParameter("token")
+        case (let param?, nil):
+            return param.nonEmptyString().map(Placement.queryParameter)
+        case (nil, let header?):
+            guard let name = header.string() else {
+                return nil
+            }
+            let isValid =
+                !name.isEmpty
+                && name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || headerNameSymbols.contains($0) }
+            guard isValid else {
+                header.report("not a valid HTTP header name, got \(name.quoted)")
+                return nil
+            }
+            return .header(name)
+        case (_?, _?):
+            mapping.report("param and header are mutually exclusive")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import WSHealthBackend
+import WSHealthConfig
+
+/// `wshealth backend`: the reference backend, the spec's FastAPI handler with fault switches.
+struct BackendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backend",
+        abstract: "Serve the reference metrics backend: /api/ws/metrics?token=JWT, with fault switches."
+    )
+
+    @Option(name: .customLong("listen-address"), help: "Address of the WebSocket endpoint.")
+    var listenAddress: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8000)
+
+    @Option(name: .customLong("admin-listen-address"), help: "Address of the fault switches (loopback only).")
+    var adminListenAddress: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8001)
+
+    @Option(help: "How often every client gets a metrics message (500ms, 5s, 1m).")
+    var interval: String = "5s"
+
+    @Option(name: .customLong("jwt-secret-file"), help: "File holding the HS256 secret tokens are checked with.")
+    var jwtSecretFile: String
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = self.logging.bootstrap(label: "wshealth.backend")
+        guard let interval = PrometheusDuration.parse(self.interval), interval > .zero else {
+            throw ValidationError("--interval: not a positive duration (like 500ms, 5s, 1m), got \"\(self.interval)\"")
+        }
+        guard let secret = FileManager.default.contents(atPath: self.jwtSecretFile) else {
+            throw ValidationError("--jwt-secret-file: cannot read \(self.jwtSecretFile)")
+        }
+        let configuration = ReferenceBackendConfiguration(
+            host: self.listenAddress.host,
+            port: self.listenAddress.port,
+            adminHost: self.adminListenAddress.host,
+            adminPort: self.adminListenAddress.port,
+            interval: interval,
+            jwtSecret: Array(secret.reversed().drop { $0 == 0x0A || $0 == 0x0D }.reversed())
+        )
+        do {
+            try configuration.validate()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        try await RunCommand.runUntilSignalled([ReferenceBackend(configuration: configuration, logger: logger)], logger: logger)
+    }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import WSHealthAgent
+import WSHealthBackend
+import WSHealthConfig
+
+/// `wshealth demo`: the reference backend and an agent watching it, in one process.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the reference backend and an agent monitoring it, with nothing to configure."
+    )
+
+    @Option(name: .customLong("web.listen-address"), help: "Address of the agent's metrics and pages.")
+    var listenAddress: ListenAddress = ListenAddress(host: "127.0.0.1", port: 10052)
+
+    @Option(help: "Sessions the agent keeps open.")
+    var sessions: Int = 3
+
+    @Option(help: "How often the backend sends metrics (the spec: 5s).")
+    var interval: String = "5s"
+
+    @Flag(help: "Inject a fault now and then, so every state shows up.")
+    var chaos = false
+
+    @Option(help: "Stop after this long (like 30s); runs until Ctrl-C when not given.")
+    var duration: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = self.logging.bootstrap(label: "wshealth.demo")
+        guard let interval = PrometheusDuration.parse(self.interval), interval > .zero else {
+            throw ValidationError("--interval: not a positive duration, got \"\(self.interval)\"")
+        }
+        let stopAfter = try self.duration.map { text in
+            guard let value = PrometheusDuration.parse(text), value > .zero else {
+                throw ValidationError("--duration: not a positive duration, got \"\(text)\"")
+            }
+            return value
+        }
+        guard (1...1000).contains(self.sessions) else { throw ValidationError("--sessions: must be 1…1000") }
+
+        // A fresh secret for this run, shared by the backend and the agent's minted JWTs.
+        let secret = Array((0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined().utf8)
+        let secretFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("wshealth-demo-\(ProcessInfo.processInfo.processIdentifier).secret")
+        try Data(secret).write(to: secretFile, options: [.atomic])
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile.path)
+        defer { try? FileManager.default.removeItem(at: secretFile) }
+
+        let backend = ReferenceBackend(
+            configuration: ReferenceBackendConfiguration(port: 0, adminPort: 0, interval: interval, jwtSecret: secret),
+            logger: logger
+        )
+        let backendTask = Task { try await backend.run() }
+        defer { backendTask.cancel() }
+        let addresses = try await backend.boundAddresses()
+        let wsPort = addresses.websocket.port ?? 0
+        let adminPort = addresses.admin.port ?? 0
+        let yaml = """
+            targets:
+              - name: demo
+                url: ws://127.0.0.1:\(wsPort)/api/ws/metrics
+                sessions: \(self.sessions)
+                token:
+                  jwt: {secret_file: \(secretFile.path), subject: demo, ttl: 1h}
+                expect: {interval: \(self.interval)}
+                reconnect: {max_attempts: 10}
+                error_retry_after: 30s
+            """
+        let configuration: AgentConfiguration
+        do {
+            configuration = try AgentConfiguration.parse(yaml: yaml)
+        } catch {
+            throw ValidationError("demo configuration: \(error)")
+        }
+        let agent = Agent(
+            configuration: configuration,
+            options: Agent.Options(host: self.listenAddress.host, port: self.listenAddress.port),
+            logger: logger
+        )
+        var services: [any Service] = [agent]
+        if self.chaos { services.append(ChaosMonkey(backend: backend, logger: logger)) }
+        if let stopAfter { services.append(Timeout(after: stopAfter)) }
+        let web = "http://\(self.listenAddress.host == "0.0.0.0" ? "127.0.0.1" : self.listenAddress.host):\(self.listenAddress.port)"
+        print(
+            """
+            wshealth demo
+              reference backend: ws://127.0.0.1:\(wsPort)/api/ws/metrics (fault switches: http://127.0.0.1:\(adminPort)/status)
+              status page:       \(web)/
+              metrics:           \(web)/metrics
+            Press Ctrl-C to stop.
+            """
+        )
+        try await RunCommand.runUntilSignalled(services, logger: logger)
+    }
+}
+
+/// Ends the demo after a while by returning, which shuts the service group down gracefully.
+private struct Timeout: Service {
+    let after: Duration
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.after) }
+    }
+}
+
+/// Applies a random fault to the backend every 20 seconds and clears it 10 seconds later.
+private struct ChaosMonkey: Service {
+    let backend: ReferenceBackend
+    let logger: Logger
+
+    func run() async throws {
+        let faults: [BackendFault] = [
+            .drop, .close(code: 1011, reason: "chaos"), .stall(enabled: true), .garbage,
+            .down(duration: .seconds(8)), .slowHandshake(delay: .seconds(12)), .refuseTokens(enabled: true),
+        ]
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await Task.sleep(for: .seconds(20))
+                let fault = faults.randomElement()!
+                self.logger.info("chaos: injecting fault", metadata: ["fault": "\(fault.name)"])
+                try await self.backend.apply(fault)
+                try await Task.sleep(for: .seconds(10))
+                try await self.backend.apply(.reset)
+            } catch {
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import WSHealthAgent
+import WSHealthConfig
+
+/// `wshealth run`: monitor the configured targets and serve `/metrics`.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Monitor the configured targets and serve their metrics."
+    )
+
+    @Option(name: .customLong("config.file"), help: "The YAML configuration file.")
+    var configFile: String = "wshealth.yml"
+
+    @Option(name: .customLong("web.listen-address"), help: "Address to serve metrics and pages on.")
+    var listenAddress: ListenAddress = ListenAddress(host: "0.0.0.0", port: 10052)
+
+    @Option(name: .customLong("storage.path"), help: "Directory for the agent's durable state.")
+    var storagePath: String = "data/"
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = self.logging.bootstrap()
+        let configuration: AgentConfiguration
+        do {
+            configuration = try AgentConfiguration.load(path: self.configFile)
+        } catch {
+            for problem in error.messages { logger.error("invalid configuration: \(problem)", metadata: ["file": "\(self.configFile)"]) }
+            throw ExitCode(1)
+        }
+        let agent = Agent(
+            configuration: configuration,
+            options: Agent.Options(host: self.listenAddress.host, port: self.listenAddress.port),
+            logger: logger
+        )
+        try await Self.runUntilSignalled([agent], logger: logger)
+    }
+
+    /// Runs services until SIGTERM or SIGINT, then shuts them down gracefully (exit code 0).
+    static func runUntilSignalled(_ services: [any Service], logger: Logger) async throws {
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map {
+                    // A service that finishes (the demo's timer) ends the others gracefully.
+                    ServiceGroupConfiguration.ServiceConfiguration(
+                        service: $0,
+                        successTerminationBehavior: .gracefullyShutdownGroup
+                    )
+                },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}

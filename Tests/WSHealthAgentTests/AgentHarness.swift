@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+import Testing
+import WSHealthBackend
+import WSHealthConfig
+
+@testable import WSHealthAgent
+
+/// A reference backend and an agent watching it, on 127.0.0.1 with ephemeral ports; both are
+/// stopped by `shutdown()`, which every test calls.
+final class AgentHarness: Sendable {
+    let backend: ReferenceBackend
+    let agent: Agent
+    let backendPort: Int
+    let secretFile: URL
+    private let backendTask: Task<Void, any Error>
+    private let agentGroup: ServiceGroup
+    private let agentTask: Task<Void, any Error>
+
+    /// Starts a backend sending every `interval`, then an agent with `target` (YAML lines of one
+    /// target, `URL` and `SECRET_FILE` replaced).
+    init(interval: Duration = .milliseconds(100), target: String, backendPort fixedPort: Int? = nil) async throws {
+        let secret = Array(String(repeating: "harness-secret-", count: 3).utf8)
+        self.secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).secret")
+        try Data(secret).write(to: self.secretFile)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        self.backend = ReferenceBackend(
+            configuration: ReferenceBackendConfiguration(port: 0, adminPort: 0, interval: interval, jwtSecret: secret),
+            logger: logger
+        )
+        let backend = self.backend
+        self.backendTask = Task { try await backend.run() }
+        self.backendPort = try await backend.boundAddresses().websocket.port!
+        let yaml = "targets:\n" + target
+            .replacingOccurrences(of: "URL", with: "ws://127.0.0.1:\(fixedPort ?? self.backendPort)/api/ws/metrics")
+            .replacingOccurrences(of: "SECRET_FILE", with: self.secretFile.path)
+        let configuration = try AgentConfiguration.parse(yaml: yaml)
+        self.agent = Agent(configuration: configuration, options: .init(host: "127.0.0.1", port: 0), logger: logger)
+        self.agentGroup = ServiceGroup(services: [self.agent], logger: logger)
+        let group = self.agentGroup
+        self.agentTask = Task { try await group.run() }
+        _ = await self.agent.listeningPort()
+    }
+
+    /// Stops the agent gracefully, then the backend, and removes the secret file.
+    func shutdown() async {
+        await self.agentGroup.triggerGracefulShutdown()
+        _ = await self.agentTask.result
+        self.backendTask.cancel()
+        _ = await self.backendTask.result
+        try? FileManager.default.removeItem(at: self.secretFile)
+    }
+
+    /// The value of one series in the agent's registry, or nil when it does not exist.
+    func metric(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+        MetricText(self.agent.registry.emitToString()).value(name, labels)
+    }
+
+    /// The number of sessions of `target` in `state`.
+    func sessions(_ target: String, _ state: String) -> Double? {
+        self.metric("wshealth_sessions", ["target": target, "state": state])
+    }
+
+    /// Polls until `condition` holds, for at most `timeout`; records an issue when it never does.
+    @discardableResult
+    func eventually(
+        _ what: String,
+        timeout: Duration = .seconds(10),
+        sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: () -> Bool
+    ) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let holds = condition()
+        if !holds {
+            Issue.record("timed out waiting for \(what)\n\(self.agent.registry.emitToString())", sourceLocation: sourceLocation)
+        }
+        return holds
+    }
+}
+
+/// Reads series out of the Prometheus text format.
+struct MetricText {
+    let lines: [Substring]
+
+    init(_ text: String) { self.lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") } }
+
+    func value(_ name: String, _ labels: [String: String]) -> Double? {
+        for line in self.lines {
+            guard let space = line.lastIndex(of: " ") else { continue }
+            let series = line[..<space]
+            let seriesName = series.prefix { $0 != "{" }
+            guard seriesName == name else { continue }
+            let matches = labels.allSatisfy { series.contains("\($0.key)=\"\($0.value)\"") }
+            if matches { return Double(line[line.index(after: space)...]) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+import WSHealthBackend
+
+@testable import WSHealthAgent
+
+/// A target block with fast timings; `extra` adds or overrides keys.
+func fastTarget(name: String = "t", sessions: Int = 1, _ extra: String = "") -> String {
+    """
+      - name: \(name)
+        url: URL
+        sessions: \(sessions)
+        token: {jwt: {secret_file: SECRET_FILE}}
+        expect: {interval: 100ms}
+        reconnect: {initial_delay: 50ms, max_delay: 100ms, max_attempts: 3}
+        handshake_timeout: 2s
+    \(extra)
+    """
+}
+
+/// Real sessions against the reference backend, one scenario of the spec each.
+@Suite(.timeLimit(.minutes(1)))
+struct SessionLifecycleTests {
+    /// A healthy backend: every session reaches `receiving_data` and messages are counted.
+    @Test func healthySessionsReceiveData() async throws {
+        let harness = try await AgentHarness(target: fastTarget(sessions: 3))
+        await harness.eventually("3 sessions receiving data") { harness.sessions("t", "receiving_data") == 3 }
+        await harness.eventually("messages counted") { (harness.metric("wshealth_messages_received_total") ?? 0) >= 6 }
+        #expect(harness.metric("wshealth_connection_failures_total", ["reason": "refused"]) == 0)
+        #expect(harness.metric("wshealth_connection_success_ratio") == 1)
+        await harness.shutdown()
+    }
+
+    /// The backend goes down: sessions reconnect with backoff and come back once it is up.
+    @Test func backendDownAndBack() async throws {
+        let harness = try await AgentHarness(
+            target: fastTarget("    reconnect: {initial_delay: 100ms, max_delay: 200ms, max_attempts: 50}")
+        )
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+        try await harness.backend.apply(.down(duration: .milliseconds(800)))
+        await harness.eventually("connection lost") {
+            (harness.metric("wshealth_disconnects_total", ["cause": "server_closed"]) ?? 0)
+                + (harness.metric("wshealth_disconnects_total", ["cause": "network_error"]) ?? 0) >= 1
+        }
+        await harness.eventually("refused while down") {
+            (harness.metric("wshealth_connection_failures_total", ["reason": "refused"]) ?? 0) >= 1
+        }
+        await harness.eventually("back to receiving data") {
+            harness.sessions("t", "receiving_data") == 1
+                && (harness.metric("wshealth_reconnect_duration_seconds_count") ?? 0) >= 1
+        }
+        #expect(harness.sessions("t", "error") == 0)
+        await harness.shutdown()
+    }
+
+    /// A server close with 1011 is `server_closed` and takes the reconnect path.
+    @Test func serverClose1011Reconnects() async throws {
+        let harness = try await AgentHarness(target: fastTarget())
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+        try await harness.backend.apply(.close(code: 1011, reason: "internal error"))
+        await harness.eventually("server_closed counted") {
+            harness.metric("wshealth_disconnects_total", ["cause": "server_closed"]) == 1
+        }
+        await harness.eventually("reconnected") {
+            harness.sessions("t", "receiving_data") == 1 && harness.metric("wshealth_connection_attempts_total") == 2
+        }
+        await harness.shutdown()
+    }
+
+    /// An invalid token answered with HTTP 403 ends in `error` without a reconnect loop.
+    @Test func authFailureHTTP403() async throws {
+        let harness = try await AgentHarness(target: fastTarget())
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+        try await harness.backend.apply(.refuseTokens(enabled: true))
+        try await harness.backend.apply(.drop)
+        await harness.eventually("error") { harness.sessions("t", "error") == 1 }
+        #expect(harness.metric("wshealth_connection_failures_total", ["reason": "auth_failed"]) == 1)
+        let attempts = harness.metric("wshealth_connection_attempts_total")
+        try await Task.sleep(for: .milliseconds(300))  // several backoff periods: no new attempt may start
+        #expect(harness.metric("wshealth_connection_attempts_total") == attempts)
+        #expect(harness.sessions("t", "error") == 1)
+        await harness.shutdown()
+    }
+
+    /// A close frame 1008 after the upgrade is an auth failure too: `error`, cause `auth_failed`.
+    @Test func authFailureClose1008() async throws {
+        let harness = try await AgentHarness(target: fastTarget())
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+        try await harness.backend.apply(.authMode(.close1008))
+        try await harness.backend.apply(.refuseTokens(enabled: true))
+        try await harness.backend.apply(.drop)
+        await harness.eventually("error") { harness.sessions("t", "error") == 1 }
+        #expect(harness.metric("wshealth_disconnects_total", ["cause": "auth_failed"]) == 1)
+        await harness.shutdown()
+    }
+
+    /// Nothing listening: 1 + max_attempts refused attempts, then `error` (max retries exceeded).
+    @Test func nothingListening() async throws {
+        let port = try freePort()
+        let harness = try await AgentHarness(target: fastTarget(), backendPort: port)
+        await harness.eventually("error") { harness.sessions("t", "error") == 1 }
+        #expect(harness.metric("wshealth_connection_attempts_total") == 4)
+        #expect(harness.metric("wshealth_connection_failures_total", ["reason": "refused"]) == 4)
+        #expect(harness.metric("wshealth_max_retries_exceeded_total") == 1)
+        #expect(harness.metric("wshealth_connection_success_ratio") == 0)
+        await harness.shutdown()
+    }
+
+    /// A server that accepts TCP and never answers the upgrade: a handshake timeout.
+    @Test func handshakeTimeout() async throws {
+        let harness = try await AgentHarness(target: fastTarget("    handshake_timeout: 300ms"))
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+        try await harness.backend.apply(.slowHandshake(delay: .seconds(30)))
+        try await harness.backend.apply(.drop)
+        await harness.eventually("timeout counted") {
+            (harness.metric("wshealth_connection_failures_total", ["reason": "timeout"]) ?? 0) >= 1
+        }
+        try await harness.backend.apply(.reset)
+        await harness.shutdown()
+    }
+
+    /// A silent dead peer (no data, no pongs): the keepalive ping times out, `network_error`.
+    @Test func pingTimeout() async throws {
+        let harness = try await AgentHarness(
+            target: fastTarget(
+                """
+                    ping: {interval: 200ms, timeout: 200ms}
+                    expect: {interval: 100ms, stale_after: 1m}
+                """
+            )
+        )
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+        try await harness.backend.apply(.stall(enabled: true))
+        await harness.eventually("ping timeout") {
+            harness.metric("wshealth_disconnects_total", ["cause": "network_error"]) == 1
+        }
+        try await harness.backend.apply(.reset)
+        await harness.shutdown()
+    }
+
+    /// A stalled backend: the data goes stale but the session stays, and recovers.
+    @Test func stalledBackendGoesStale() async throws {
+        let harness = try await AgentHarness(
+            target: fastTarget(
+                """
+                    ping: {interval: 0s}
+                    expect: {interval: 100ms, stale_after: 300ms}
+                """
+            )
+        )
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+        try await harness.backend.apply(.stall(enabled: true))
+        await harness.eventually("stale") { harness.metric("wshealth_data_stale_sessions") == 1 }
+        #expect(harness.sessions("t", "receiving_data") == 1)
+        try await harness.backend.apply(.stall(enabled: false))
+        await harness.eventually("fresh again") { harness.metric("wshealth_data_stale_sessions") == 0 }
+        #expect(harness.metric("wshealth_connection_attempts_total") == 1)
+        await harness.shutdown()
+    }
+
+    /// A non-JSON message is counted and the session stays.
+    @Test func nonJSONMessageIsCounted() async throws {
+        let harness = try await AgentHarness(target: fastTarget())
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+        try await harness.backend.apply(.garbage)
+        await harness.eventually("counted") {
+            harness.metric("wshealth_message_errors_total", ["reason": "invalid_json"]) == 1
+        }
+        #expect(harness.sessions("t", "receiving_data") == 1)
+        #expect(harness.metric("wshealth_connection_attempts_total") == 1)
+        await harness.shutdown()
+    }
+}
+
+/// A TCP port nothing listens on: bound, read, closed.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddr in
+            bind(fd, sockaddr, length) == 0 && getsockname(fd, sockaddr, &length) == 0
+        }
+    }
+    guard bound else { throw POSIXError(.EADDRINUSE) }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

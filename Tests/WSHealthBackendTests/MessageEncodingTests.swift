@@ -1,0 +1,53 @@
+import Foundation
+import NIOCore
+import Testing
+
+@testable import WSHealthBackend
+
+@Suite struct MessageEncodingTests {
+    /// A metrics message is the spec's JSON object with all five fields.
+    @Test func metricsJSONHasTheSpecFields() throws {
+        var generator = SplitMix64(seed: 42)
+        let sample = MetricsSample.random(using: &generator, activeConnections: 3, timestamp: "2026-11-26T16:51:09Z")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(sample.json.utf8)) as? [String: Any]
+        )
+        #expect(Set(object.keys) == ["timestamp", "cpu_percent", "memory_percent", "active_connections", "requests_per_second"])
+        #expect(object["timestamp"] as? String == "2026-11-26T16:51:09Z")
+        #expect(object["active_connections"] as? Int == 3)
+        let cpu = try #require(object["cpu_percent"] as? Double)
+        #expect((5...95).contains(cpu))
+        #expect(cpu == (cpu * 10).rounded() / 10)
+    }
+
+    /// Timestamps are ISO 8601 UTC with second precision, across dates and leap years.
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00Z"),
+        (951_782_400, "2000-02-29T00:00:00Z"),
+        (1_795_711_869, "2026-11-26T16:51:09Z"),
+        (4_102_444_799, "2099-12-31T23:59:59Z"),
+        (-1, "1969-12-31T23:59:59Z"),
+    ])
+    func timestampFormatting(seconds: Int64, expected: String) {
+        #expect(UTCTimestamp.format(secondsSinceEpoch: seconds) == expected)
+    }
+
+    /// Pre-encoded frames carry FIN+text, no mask, and the right length encoding.
+    @Test(arguments: [0, 125, 126, 65_535, 65_536])
+    func encodedTextFrameHeader(length: Int) throws {
+        var frame = EncodedTextFrame.make(String(repeating: "a", count: length), allocator: ByteBufferAllocator())
+        #expect(frame.readInteger(as: UInt8.self) == 0x81)
+        let marker = try #require(frame.readInteger(as: UInt8.self))
+        #expect(marker & 0x80 == 0, "server frames are never masked")
+        switch length {
+        case 0..<126: #expect(Int(marker) == length)
+        case 126...65_535:
+            #expect(marker == 126)
+            #expect(frame.readInteger(as: UInt16.self).map(Int.init) == length)
+        default:
+            #expect(marker == 127)
+            #expect(frame.readInteger(as: UInt64.self).map(Int.init) == length)
+        }
+        #expect(frame.readableBytes == length)
+    }
+}
