@@ -105,6 +105,7 @@ private struct Explorer {
     static func signature(of machine: Machine) -> String {
         "\(machine.state)|\(machine.reconnectAttempt)|\(machine.isDataStale)|\(machine.isStopped)|"
             + "\(machine.nextDeadline == nil)|\(String(describing: machine.errorReason))|\(machine.pingOutstanding)"
+            + "|\(machine.staleIsDueFirst)"
     }
 
     static func describe(_ action: Machine.Action, entering state: ConnectionState) -> String {

@@ -65,6 +65,18 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
         return false
     }
 
+    /// Whether stale data is due before the next keepalive check (for the diagram explorer,
+    /// which must tell these configurations apart to find the stale-data edges).
+    var staleIsDueFirst: Bool {
+        guard case .open(let connection) = self.phase, !connection.isStale else { return false }
+        let staleAt = (connection.lastMessageAt ?? connection.connectedAt).advanced(by: self.policy.staleAfter)
+        guard let ping = self.policy.ping else { return true }
+        let keepaliveAt =
+            connection.pingSentAt.map { $0.advanced(by: ping.timeout) }
+            ?? connection.lastInboundAt.advanced(by: ping.interval)
+        return staleAt <= keepaliveAt
+    }
+
     /// Whether `stop(at:)` ended the session; a stopped machine ignores every event.
     public var isStopped: Bool {
         if case .stopped = self.phase { return true }

@@ -3,8 +3,8 @@ public import NIOCore
 public import NIOPosix
 import Prometheus
 public import ServiceLifecycle
-public import WSHealthConfig
 import Synchronization
+public import WSHealthConfig
 
 /// The wshealth agent: every configured target's sessions, and the web endpoints.
 ///
@@ -55,7 +55,12 @@ public final class Agent: Service {
     /// Runs until graceful shutdown or cancellation.
     public func run() async throws {
         let targets = try self.configuration.targets.map {
-            try TargetMonitor(configuration: $0, registry: self.registry, eventLoopGroup: self.eventLoopGroup, logger: self.logger)
+            try TargetMonitor(
+                configuration: $0,
+                registry: self.registry,
+                eventLoopGroup: self.eventLoopGroup,
+                logger: self.logger
+            )
         }
         self.state.withLock { $0.targets = targets }
         for target in targets { try await target.start() }

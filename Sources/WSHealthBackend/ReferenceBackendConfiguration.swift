@@ -15,8 +15,11 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
     public var path: String
     /// How often every client receives a metrics message.
     public var interval: Duration
-    /// The HS256 key tokens must be signed with. Never logged.
+    /// The HS256 key tokens must be signed with, at least 32 bytes. Never logged.
     public var jwtSecret: [UInt8]
+
+    /// The shortest accepted HS256 key, in bytes (the length of a SHA-256 digest).
+    public static let minimumSecretLength = 32
 
     /// Creates a configuration; every field but the secret has the spec's default.
     public init(
@@ -57,8 +60,11 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
         if self.interval <= .zero {
             throw .invalidConfiguration("interval: must be positive, got \(self.interval)")
         }
-        if self.jwtSecret.isEmpty {
-            throw .invalidConfiguration("jwtSecret: must not be empty")
+        // jwt-kit asserts (and will require) an HS256 key at least as long as the SHA-256 output.
+        if self.jwtSecret.count < Self.minimumSecretLength {
+            throw .invalidConfiguration(
+                "jwtSecret: must be at least \(Self.minimumSecretLength) bytes for HS256, got \(self.jwtSecret.count)"
+            )
         }
     }
 

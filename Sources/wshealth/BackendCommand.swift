@@ -45,6 +45,9 @@ struct BackendCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        try await RunCommand.runUntilSignalled([ReferenceBackend(configuration: configuration, logger: logger)], logger: logger)
+        try await RunCommand.runUntilSignalled(
+            [ReferenceBackend(configuration: configuration, logger: logger)],
+            logger: logger
+        )
     }
 }

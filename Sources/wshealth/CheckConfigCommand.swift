@@ -18,7 +18,9 @@ struct CheckConfigCommand: ParsableCommand {
                 let configuration = try AgentConfiguration.load(path: file)
                 let sessions = configuration.targets.reduce(0) { $0 + $1.sessions }
                 let targets = configuration.targets.count
-                print("\(file): OK, \(targets) target\(targets == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s")")
+                print(
+                    "\(file): OK, \(targets) target\(targets == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s")"
+                )
             } catch {
                 failed = true
                 for message in error.messages { print("\(file): \(message)") }

@@ -86,7 +86,8 @@ struct DemoCommand: AsyncParsableCommand {
         var services: [any Service] = [agent]
         if self.chaos { services.append(ChaosMonkey(backend: backend, logger: logger)) }
         if let stopAfter { services.append(Timeout(after: stopAfter)) }
-        let web = "http://\(self.listenAddress.host == "0.0.0.0" ? "127.0.0.1" : self.listenAddress.host):\(self.listenAddress.port)"
+        let web =
+            "http://\(self.listenAddress.host == "0.0.0.0" ? "127.0.0.1" : self.listenAddress.host):\(self.listenAddress.port)"
         print(
             """
             wshealth demo

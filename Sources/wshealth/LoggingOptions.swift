@@ -16,7 +16,10 @@ struct LoggingOptions: ParsableArguments {
         }
     }
 
-    @Option(name: .customLong("log.level"), help: "Only log messages with this severity or above: debug, info, warn, error.")
+    @Option(
+        name: .customLong("log.level"),
+        help: "Only log messages with this severity or above: debug, info, warn, error."
+    )
     var level: Level = .info
 
     @Option(name: .customLong("log.format"), help: "Output format of log messages: logfmt or json.")

@@ -29,7 +29,9 @@ struct RunCommand: AsyncParsableCommand {
         do {
             configuration = try AgentConfiguration.load(path: self.configFile)
         } catch {
-            for problem in error.messages { logger.error("invalid configuration: \(problem)", metadata: ["file": "\(self.configFile)"]) }
+            for problem in error.messages {
+                logger.error("invalid configuration: \(problem)", metadata: ["file": "\(self.configFile)"])
+            }
             throw ExitCode(1)
         }
         let agent = Agent(

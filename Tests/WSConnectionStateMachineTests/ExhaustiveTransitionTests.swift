@@ -25,7 +25,11 @@ let transitionTable: [Setup: [Event: Expected]] = [
         .serverClose1008: Expected(state: .reconnecting, triggers: [.connectionFailed, .autoReconnect]),
         .networkLoss: Expected(state: .reconnecting, triggers: [.connectionFailed, .autoReconnect]),
         .protocolLoss: Expected(state: .reconnecting, triggers: [.connectionFailed, .autoReconnect]),
-        .timerFired: Expected(state: .reconnecting, triggers: [.handshakeTimedOut, .autoReconnect], connection: .abort),
+        .timerFired: Expected(
+            state: .reconnecting,
+            triggers: [.handshakeTimedOut, .autoReconnect],
+            connection: .abort
+        ),
         .stop: Expected(state: .disconnected, triggers: [.stopped], connection: .abort),
     ],
     .connected: [

@@ -23,7 +23,9 @@ import WSConnectionStateMachine
     let stale = Transition.Trigger.dataStale
     #expect(!marking.edges.contains { $0.transition.trigger == stale })
     #expect(reconnecting.edges.contains { $0.transition.trigger == stale && $0.transition.to == .disconnected })
-    #expect(StateDiagram(policy: ConnectionPolicy(ping: nil)).edges.allSatisfy { $0.transition.trigger != .pingTimedOut })
+    #expect(
+        StateDiagram(policy: ConnectionPolicy(ping: nil)).edges.allSatisfy { $0.transition.trigger != .pingTimedOut }
+    )
 }
 
 /// The table lists the same edges as the Mermaid diagram.

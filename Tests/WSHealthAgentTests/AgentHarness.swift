@@ -35,7 +35,9 @@ final class AgentHarness: Sendable {
         let backend = self.backend
         self.backendTask = Task { try await backend.run() }
         self.backendPort = try await backend.boundAddresses().websocket.port!
-        let yaml = "targets:\n" + target
+        let yaml =
+            "targets:\n"
+            + target
             .replacingOccurrences(of: "URL", with: "ws://127.0.0.1:\(fixedPort ?? self.backendPort)/api/ws/metrics")
             .replacingOccurrences(of: "SECRET_FILE", with: self.secretFile.path)
         let configuration = try AgentConfiguration.parse(yaml: yaml)
@@ -80,7 +82,10 @@ final class AgentHarness: Sendable {
         }
         let holds = condition()
         if !holds {
-            Issue.record("timed out waiting for \(what)\n\(self.agent.registry.emitToString())", sourceLocation: sourceLocation)
+            Issue.record(
+                "timed out waiting for \(what)\n\(self.agent.registry.emitToString())",
+                sourceLocation: sourceLocation
+            )
         }
         return holds
     }

@@ -4,17 +4,24 @@ import WSHealthBackend
 
 @testable import WSHealthAgent
 
-/// A target block with fast timings; `extra` adds or overrides keys.
-func fastTarget(name: String = "t", sessions: Int = 1, _ extra: String = "") -> String {
+/// A target block with fast timings; each section can be replaced.
+func fastTarget(
+    sessions: Int = 1,
+    expect: String = "{interval: 100ms}",
+    reconnect: String = "{initial_delay: 50ms, max_delay: 100ms, max_attempts: 3}",
+    handshakeTimeout: String = "2s",
+    ping: String = "{interval: 10s, timeout: 5s}"
+) -> String {
     """
-      - name: \(name)
+      - name: t
         url: URL
         sessions: \(sessions)
         token: {jwt: {secret_file: SECRET_FILE}}
-        expect: {interval: 100ms}
-        reconnect: {initial_delay: 50ms, max_delay: 100ms, max_attempts: 3}
-        handshake_timeout: 2s
-    \(extra)
+        expect: \(expect)
+        reconnect: \(reconnect)
+        handshake_timeout: \(handshakeTimeout)
+        ping: \(ping)
+
     """
 }
 
@@ -34,7 +41,7 @@ struct SessionLifecycleTests {
     /// The backend goes down: sessions reconnect with backoff and come back once it is up.
     @Test func backendDownAndBack() async throws {
         let harness = try await AgentHarness(
-            target: fastTarget("    reconnect: {initial_delay: 100ms, max_delay: 200ms, max_attempts: 50}")
+            target: fastTarget(reconnect: "{initial_delay: 100ms, max_delay: 200ms, max_attempts: 50}")
         )
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
         try await harness.backend.apply(.down(duration: .milliseconds(800)))
@@ -108,7 +115,7 @@ struct SessionLifecycleTests {
 
     /// A server that accepts TCP and never answers the upgrade: a handshake timeout.
     @Test func handshakeTimeout() async throws {
-        let harness = try await AgentHarness(target: fastTarget("    handshake_timeout: 300ms"))
+        let harness = try await AgentHarness(target: fastTarget(handshakeTimeout: "300ms"))
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
         try await harness.backend.apply(.slowHandshake(delay: .seconds(30)))
         try await harness.backend.apply(.drop)
@@ -122,12 +129,7 @@ struct SessionLifecycleTests {
     /// A silent dead peer (no data, no pongs): the keepalive ping times out, `network_error`.
     @Test func pingTimeout() async throws {
         let harness = try await AgentHarness(
-            target: fastTarget(
-                """
-                    ping: {interval: 200ms, timeout: 200ms}
-                    expect: {interval: 100ms, stale_after: 1m}
-                """
-            )
+            target: fastTarget(expect: "{interval: 100ms, stale_after: 1m}", ping: "{interval: 200ms, timeout: 200ms}")
         )
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
         try await harness.backend.apply(.stall(enabled: true))
@@ -141,12 +143,7 @@ struct SessionLifecycleTests {
     /// A stalled backend: the data goes stale but the session stays, and recovers.
     @Test func stalledBackendGoesStale() async throws {
         let harness = try await AgentHarness(
-            target: fastTarget(
-                """
-                    ping: {interval: 0s}
-                    expect: {interval: 100ms, stale_after: 300ms}
-                """
-            )
+            target: fastTarget(expect: "{interval: 100ms, stale_after: 300ms}", ping: "{interval: 0s}")
         )
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
         try await harness.backend.apply(.stall(enabled: true))

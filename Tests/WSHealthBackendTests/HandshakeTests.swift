@@ -44,7 +44,7 @@ import WSHealthBackend
     /// Missing, badly signed, expired and subject-less tokens are refused with HTTP 403, and counted.
     @Test func invalidTokensAreRefusedWithHTTP403() async throws {
         try await RunningBackend.with { running in
-            let wrongKey = try await BackendToken.make(subject: "tester", secret: Array("another-secret".utf8))
+            let wrongKey = try await BackendToken.make(subject: "tester", secret: Array("another-secret-that-is-long-enough-for-hs256".utf8))
             let expired = try await running.token(expiresIn: .seconds(-60))
             let noSubject = try await Self.tokenWithoutSubject()
             let tokens: [String?] = [nil, "not-a-jwt", wrongKey, expired, noSubject]

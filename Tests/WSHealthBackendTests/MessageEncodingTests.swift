@@ -37,7 +37,8 @@ import Testing
     func encodedTextFrameHeader(length: Int) throws {
         var frame = EncodedTextFrame.make(String(repeating: "a", count: length), allocator: ByteBufferAllocator())
         #expect(frame.readInteger(as: UInt8.self) == 0x81)
-        let marker = try #require(frame.readInteger(as: UInt8.self))
+        let markerByte = frame.readInteger(as: UInt8.self)
+        let marker = try #require(markerByte)
         #expect(marker & 0x80 == 0, "server frames are never masked")
         switch length {
         case 0..<126: #expect(Int(marker) == length)

@@ -7,10 +7,26 @@ enum MetricDescriptors {
         MetricNameDescriptor(namespace: "wshealth", metricName: name, unitName: unit, helpText: help)
     }
 
-    nonisolated(unsafe) static let sessions = make("sessions", "", "Sessions of the target now in each connection state.")
-    nonisolated(unsafe) static let transitions = make("state_transitions", "total", "State transitions taken by the target's sessions.")
-    nonisolated(unsafe) static let attempts = make("connection_attempts", "total", "Connection attempts (handshakes started).")
-    nonisolated(unsafe) static let failures = make("connection_failures", "total", "Failed connection attempts, by reason.")
+    nonisolated(unsafe) static let sessions = make(
+        "sessions",
+        "",
+        "Sessions of the target now in each connection state."
+    )
+    nonisolated(unsafe) static let transitions = make(
+        "state_transitions",
+        "total",
+        "State transitions taken by the target's sessions."
+    )
+    nonisolated(unsafe) static let attempts = make(
+        "connection_attempts",
+        "total",
+        "Connection attempts (handshakes started)."
+    )
+    nonisolated(unsafe) static let failures = make(
+        "connection_failures",
+        "total",
+        "Failed connection attempts, by reason."
+    )
     nonisolated(unsafe) static let successRatio = make(
         "connection_success_ratio",
         "",
@@ -21,15 +37,27 @@ enum MetricDescriptors {
         "seconds",
         "Time from an involuntary loss of a connection to the next successful handshake."
     )
-    nonisolated(unsafe) static let maxRetriesExceeded = make("max_retries_exceeded", "total", "Times the reconnect attempts ran out.")
+    nonisolated(unsafe) static let maxRetriesExceeded = make(
+        "max_retries_exceeded",
+        "total",
+        "Times the reconnect attempts ran out."
+    )
     nonisolated(unsafe) static let disconnects = make("disconnects", "total", "Ends of open connections, by cause.")
     nonisolated(unsafe) static let reconnectAttempt = make(
         "reconnect_attempt",
         "",
         "Current consecutive reconnect attempt, highest over the target's sessions."
     )
-    nonisolated(unsafe) static let reconnectMaxAttempts = make("reconnect_max_attempts", "", "The configured maximum reconnect attempts.")
-    nonisolated(unsafe) static let handshakeDuration = make("handshake_duration", "seconds", "Successful handshakes: TCP + TLS + upgrade.")
+    nonisolated(unsafe) static let reconnectMaxAttempts = make(
+        "reconnect_max_attempts",
+        "",
+        "The configured maximum reconnect attempts."
+    )
+    nonisolated(unsafe) static let handshakeDuration = make(
+        "handshake_duration",
+        "seconds",
+        "Successful handshakes: TCP + TLS + upgrade."
+    )
     nonisolated(unsafe) static let timeToFirstMessage = make(
         "time_to_first_message",
         "seconds",
@@ -42,7 +70,11 @@ enum MetricDescriptors {
         "seconds",
         "Unix time of the newest valid message; 0 before any."
     )
-    nonisolated(unsafe) static let messageInterval = make("message_interval", "seconds", "Gaps between consecutive messages of a session.")
+    nonisolated(unsafe) static let messageInterval = make(
+        "message_interval",
+        "seconds",
+        "Gaps between consecutive messages of a session."
+    )
     nonisolated(unsafe) static let staleSessions = make("data_stale_sessions", "", "Sessions whose data is stale now.")
 }
 

@@ -51,7 +51,9 @@ final class TargetStatistics: Sendable {
         func histogram(_ descriptor: MetricNameDescriptor, _ buckets: [Duration]) -> DurationHistogram {
             registry.makeDurationHistogram(descriptor: descriptor, labels: label, buckets: buckets)
         }
-        self.sessionsByState = ConnectionState.allCases.map { gauge(MetricDescriptors.sessions, [("state", $0.rawValue)]) }
+        self.sessionsByState = ConnectionState.allCases.map {
+            gauge(MetricDescriptors.sessions, [("state", $0.rawValue)])
+        }
         self.sessionsByState[Self.slot(.disconnected)].set(Double(sessions))
         // Every transition the machine can take under this policy exists from the start, at 0.
         var transitions = [Counter?](repeating: nil, count: Self.stateCount * Self.stateCount)
@@ -127,7 +129,9 @@ final class TargetStatistics: Sendable {
                 self.sessionsByState[to].increment()
             }
             if transition.trigger == .maxRetriesExceeded { self.maxRetriesExceeded.increment() }
-            if transition.to == .connected || transition.to == .error { self.recordOutcome(connected: transition.to == .connected) }
+            if transition.to == .connected || transition.to == .error {
+                self.recordOutcome(connected: transition.to == .connected)
+            }
         }
         if let reason = action.failure { self.failures[reason]?.increment() }
         if let cause = action.disconnect { self.disconnects[cause]?.increment() }
@@ -185,8 +189,11 @@ final class TargetStatistics: Sendable {
         self.disconnects.values.forEach(self.registry.unregisterCounter)
         self.messageErrors.values.forEach(self.registry.unregisterCounter)
         [self.maxRetriesExceeded, self.messages].forEach(self.registry.unregisterCounter)
-        [self.successRatio, self.lastMessageTimestamp, self.staleSessions, self.reconnectAttempt, self.reconnectMaxAttempts]
-            .forEach(self.registry.unregisterGauge)
+        [
+            self.successRatio, self.lastMessageTimestamp, self.staleSessions, self.reconnectAttempt,
+            self.reconnectMaxAttempts,
+        ]
+        .forEach(self.registry.unregisterGauge)
         [self.reconnectDuration, self.handshakeDuration, self.timeToFirstMessage, self.messageInterval]
             .forEach(self.registry.unregisterDurationHistogram)
     }

@@ -89,7 +89,10 @@ final class Session: @unchecked Sendable {
 
     func connectionFailed(_ id: UInt64, _ reason: ConnectionFailureReason, detail: String) {
         guard id == self.connectionID else { return }
-        self.logger.debug("connection attempt failed", metadata: ["reason": "\(reason.rawValue)", "detail": "\(detail)"])
+        self.logger.debug(
+            "connection attempt failed",
+            metadata: ["reason": "\(reason.rawValue)", "detail": "\(detail)"]
+        )
         self.closeChannel()
         self.handle { $0.handshakeFailed(reason, at: .now) }
     }
@@ -192,7 +195,12 @@ final class Session: @unchecked Sendable {
         self.connectionID &+= 1
         let id = self.connectionID
         self.statistics.recordAttempt()
-        let connector = WebSocketConnector(settings: self.settings, session: self, connectionID: id, logger: self.logger)
+        let connector = WebSocketConnector(
+            settings: self.settings,
+            session: self,
+            connectionID: id,
+            logger: self.logger
+        )
         connector.connect(on: self.eventLoop).whenComplete { result in
             switch result {
             case .success(let channel):

@@ -53,7 +53,8 @@ struct WebSocketConnector {
     ) throws {
         let pipeline = channel.pipeline.syncOperations
         if let tls = settings.tls {
-            let serverName = settings.tlsServerName ?? (settings.endpoint.hostIsIPAddress ? nil : settings.endpoint.host)
+            let serverName =
+                settings.tlsServerName ?? (settings.endpoint.hostIsIPAddress ? nil : settings.endpoint.host)
             try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
         }
         let requestHandler = UpgradeRequestHandler(request: request, session: session, connectionID: id)

@@ -142,7 +142,9 @@ final class TargetMonitor: Sendable {
             let trimmed = secret.reversed().drop { $0 == 0x0A || $0 == 0x0D }.reversed()
             // HS256 keys shorter than the hash are weak; JWTKit refuses them.
             guard trimmed.count >= 32 else {
-                throw AgentError("JWT secret file \(jwt.secretFile) holds \(trimmed.count) bytes; HS256 needs at least 32")
+                throw AgentError(
+                    "JWT secret file \(jwt.secretFile) holds \(trimmed.count) bytes; HS256 needs at least 32"
+                )
             }
             source = .jwt(secret: Array(trimmed), subject: jwt.subject, ttl: jwt.ttl)
         }

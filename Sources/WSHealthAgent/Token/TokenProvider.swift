@@ -54,7 +54,9 @@ final class TokenProvider: Sendable {
             if let cached = self.cache.withLockedValue({ $0 }), now < cached.freshUntil { return cached.token }
             let token: String
             do {
-                token = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                token = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines
+                )
             } catch {
                 throw TokenError("cannot read token file \(path): \(error.localizedDescription)")
             }

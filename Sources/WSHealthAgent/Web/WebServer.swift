@@ -25,7 +25,10 @@ struct WebServer {
         router.get("/-/ready") { _, _ -> Response in
             agent.isReady
                 ? Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "Ready\n")))
-                : Response(status: .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: "Starting\n")))
+                : Response(
+                    status: .serviceUnavailable,
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: "Starting\n"))
+                )
         }
         router.get("/") { _, _ -> Response in
             let page = await LandingPage.render(targets: agent.targets)

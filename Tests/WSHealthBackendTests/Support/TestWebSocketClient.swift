@@ -59,7 +59,10 @@ final class TestWebSocketClient: Sendable {
                 try channel.pipeline.syncOperations.addHandler(FrameRecorder(queue: queue))
             }
         }
+        // Frames that arrive in the same read as the 101 (a close 1008 right after the upgrade)
+        // must reach the WebSocket decoder, not be dropped with the HTTP decoder.
         try channel.pipeline.syncOperations.addHTTPClientHandlers(
+            leftOverBytesStrategy: .forwardBytes,
             withClientUpgrade: (
                 upgraders: [upgrader],
                 completionHandler: { context in

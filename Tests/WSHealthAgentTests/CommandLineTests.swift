@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// The built `wshealth` binary beside the test bundle (`swift build` puts it there).
+func wshealthBinary() throws -> URL {
+    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let binary = directory.appendingPathComponent("wshealth")
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+        throw CLIError("no wshealth binary at \(binary.path): run `swift build` before `swift test`")
+    }
+    return binary
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs the binary; returns its exit status and standard output. Bounded by `timeout`.
+func runWSHealth(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = try wshealthBinary()
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let deadline = ContinuousClock.now + timeout
+    while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    if process.isRunning {
+        process.terminate()
+        process.waitUntilExit()
+        throw CLIError("wshealth \(arguments) did not finish within \(timeout)")
+    }
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (process.terminationStatus, text)
+}
+
+/// The command line, run as an operator runs it.
+@Suite(.timeLimit(.minutes(1)))
+struct CommandLineTests {
+    /// `check-config` lists every problem of a broken file with key paths and exits 1.
+    @Test func checkConfigReportsEveryProblem() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).yml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try """
+        targets:
+          - name: a
+            url: http://x
+            reconnect: {max_attempts: -3}
+            reconect: {}
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let (status, output) = try await runWSHealth(["check-config", file.path])
+        #expect(status == 1)
+        #expect(
+            output.split(separator: "\n").map(String.init) == [
+                "\(file.path): targets[0].url: must be a ws:// or wss:// URL, got \"http://x\"",
+                "\(file.path): targets[0].reconnect.max_attempts: must be at least 1, got -3",
+                "\(file.path): targets[0].reconect: unknown key",
+            ]
+        )
+    }
+
+    /// A valid file: exit 0 and a one-line summary.
+    @Test func checkConfigAcceptsAValidFile() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).yml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "targets: [{name: a, url: ws://127.0.0.1:1/x, sessions: 2}]".write(
+            to: file,
+            atomically: true,
+            encoding: .utf8
+        )
+        let (status, output) = try await runWSHealth(["check-config", file.path])
+        #expect(status == 0)
+        #expect(output == "\(file.path): OK, 1 target, 2 sessions\n")
+    }
+
+    /// SIGTERM: the agent closes its sessions and exits 0.
+    @Test func sigtermExitsCleanly() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).yml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "targets: [{name: a, url: 'ws://127.0.0.1:\(try freePort())/x'}]".write(
+            to: file,
+            atomically: true,
+            encoding: .utf8
+        )
+        let process = Process()
+        process.executableURL = try wshealthBinary()
+        process.arguments = ["run", "--config.file=\(file.path)", "--web.listen-address=127.0.0.1:0"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .milliseconds(700))  // let it start; the assertion is on the exit
+        #expect(process.isRunning)
+        kill(process.processIdentifier, SIGTERM)  // systemd's and Kubernetes' stop
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+    }
+
+    /// `state-machine` prints the Mermaid diagram generated from the code.
+    @Test func stateMachineCommand() async throws {
+        let (status, output) = try await runWSHealth(["state-machine"])
+        #expect(status == 0)
+        #expect(output.hasPrefix("stateDiagram-v2\n"))
+        #expect(output.contains("Reconnecting --> Error: Max retries exceeded"))
+    }
+}
