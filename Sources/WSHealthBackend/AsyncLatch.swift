@@ -54,7 +54,8 @@ final class AsyncLatch<Value: Sendable>: Sendable {
             }
         } onCancel: {
             let waiter = self.state.withLockedValue { state -> CheckedContinuation<Value, any Error>? in
-                guard case .pending(var waiters, let nextID) = state, let waiter = waiters.removeValue(forKey: id) else {
+                guard case .pending(var waiters, let nextID) = state, let waiter = waiters.removeValue(forKey: id)
+                else {
                     return nil
                 }
                 state = .pending(waiters: waiters, nextID: nextID)

@@ -12,7 +12,11 @@ public enum BackendToken {
     ///
     /// Throws a ``ReferenceBackendError`` if `secret` is shorter than
     /// ``ReferenceBackendConfiguration/minimumSecretLength``.
-    public static func make(subject: String, secret: [UInt8], expiresIn: Duration = .seconds(3_600)) async throws
+    public static func make(
+        subject: String,
+        secret: [UInt8],
+        expiresIn: Duration = .seconds(3_600)
+    ) async throws
         -> String
     {
         guard secret.count >= ReferenceBackendConfiguration.minimumSecretLength else {

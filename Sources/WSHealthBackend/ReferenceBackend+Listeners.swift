@@ -21,7 +21,8 @@ extension ReferenceBackend {
         )
     }
 
-    private func bindWebSocket(endpoint: WebSocketEndpoint, to address: SocketAddress?) -> EventLoopFuture<any Channel> {
+    private func bindWebSocket(endpoint: WebSocketEndpoint, to address: SocketAddress?) -> EventLoopFuture<any Channel>
+    {
         let bootstrap = ServerBootstrap(group: self.eventLoopGroup)
             // The 10,000-connection benchmark connects in bursts: keep a deep accept queue.
             .serverChannelOption(.backlog, value: 4_096)

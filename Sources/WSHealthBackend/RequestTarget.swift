@@ -9,7 +9,8 @@ struct RequestTarget: Hashable {
     init(_ uri: String) {
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.path = Self.percentDecoded(parts.first ?? "", plusIsSpace: false)
-        self.query = parts.count < 2
+        self.query =
+            parts.count < 2
             ? []
             : parts[1].split(separator: "&").map { pair in
                 let nameAndValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

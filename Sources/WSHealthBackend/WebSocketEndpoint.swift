@@ -69,7 +69,10 @@ final class WebSocketEndpoint: Sendable {
                 responder.value.verdict = .accepted
                 return HTTPHeaders()
             }
-            self.logger.debug("Refused a WebSocket handshake", metadata: ["remote": "\(channel.remoteAddress, default: "?")"])
+            self.logger.debug(
+                "Refused a WebSocket handshake",
+                metadata: ["remote": "\(channel.remoteAddress, default: "?")"]
+            )
             switch self.backendState.switches.authMode {
             case .http403:
                 responder.value.verdict = .forbidden

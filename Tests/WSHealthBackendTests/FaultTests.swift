@@ -125,14 +125,17 @@ import WSHealthBackend
         }
     }
 
-    private static func connectWhenListening(_ running: RunningBackend, within timeout: Duration) async throws
+    private static func connectWhenListening(
+        _ running: RunningBackend,
+        within timeout: Duration
+    ) async throws
         -> TestWebSocketClient
     {
         let deadline = ContinuousClock.now + timeout
         while true {
             do {
                 return try await running.connect()
-            } catch where ContinuousClock.now < deadline {
+            } catch  where ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }

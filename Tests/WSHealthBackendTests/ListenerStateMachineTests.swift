@@ -38,7 +38,11 @@ import Testing
     @Test func staleTimerIsIgnored() {
         var machine = self.listening()
         _ = machine.downRequested(for: .seconds(1))
-        #expect(machine.downRequested(for: .seconds(5)) == [.dropConnections, .scheduleReopen(generation: 2, after: .seconds(5))])
+        #expect(
+            machine.downRequested(for: .seconds(5)) == [
+                .dropConnections, .scheduleReopen(generation: 2, after: .seconds(5)),
+            ]
+        )
         #expect(machine.reopenTimerFired(generation: 1) == [])
         #expect(machine.reopenTimerFired(generation: 2) == [.bind(generation: 2)])
     }

@@ -12,7 +12,11 @@ import Testing
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(sample.json.utf8)) as? [String: Any]
         )
-        #expect(Set(object.keys) == ["timestamp", "cpu_percent", "memory_percent", "active_connections", "requests_per_second"])
+        #expect(
+            Set(object.keys) == [
+                "timestamp", "cpu_percent", "memory_percent", "active_connections", "requests_per_second",
+            ]
+        )
         #expect(object["timestamp"] as? String == "2026-11-26T16:51:09Z")
         #expect(object["active_connections"] as? Int == 3)
         let cpu = try #require(object["cpu_percent"] as? Double)

@@ -22,7 +22,9 @@ import Testing
     }
 
     /// Malformed durations, units out of order or repeated, and overflows are rejected.
-    @Test(arguments: ["", "5", "s", "5x", "-5s", "1.5s", "30s1m", "5s5s", "1ms1s", " 5s", "5s ", "101y", "99999999999999999999s"])
+    @Test(arguments: [
+        "", "5", "s", "5x", "-5s", "1.5s", "30s1m", "5s5s", "1ms1s", " 5s", "5s ", "101y", "99999999999999999999s",
+    ])
     func rejectsMalformedDurations(text: String) {
         #expect(PrometheusDuration.parse(text) == nil)
     }

@@ -18,7 +18,9 @@ import Testing
     }
 
     /// An admin host that is not loopback is rejected with a message naming the key and the value.
-    @Test(arguments: ["0.0.0.0", "192.168.1.10", "10.0.0.1", "::", "example.com", "128.0.0.1", "127.0.0", "127.0.0.256"])
+    @Test(arguments: [
+        "0.0.0.0", "192.168.1.10", "10.0.0.1", "::", "example.com", "128.0.0.1", "127.0.0", "127.0.0.256",
+    ])
     func nonLoopbackAdminHostIsRejected(host: String) {
         let configuration = ReferenceBackendConfiguration(adminHost: host, jwtSecret: Self.secret)
         #expect(throws: ReferenceBackendError.self) { try configuration.validate() }
@@ -40,11 +42,20 @@ import Testing
     /// Other bad fields are named in the error.
     @Test func otherBadFieldsAreNamed() {
         let cases: [(ReferenceBackendConfiguration, String)] = [
-            (ReferenceBackendConfiguration(port: 70_000, jwtSecret: Self.secret), "port: must be between 0 and 65535, got 70000"),
-            (ReferenceBackendConfiguration(adminPort: -1, jwtSecret: Self.secret), "adminPort: must be between 0 and 65535, got -1"),
+            (
+                ReferenceBackendConfiguration(port: 70_000, jwtSecret: Self.secret),
+                "port: must be between 0 and 65535, got 70000"
+            ),
+            (
+                ReferenceBackendConfiguration(adminPort: -1, jwtSecret: Self.secret),
+                "adminPort: must be between 0 and 65535, got -1"
+            ),
             (ReferenceBackendConfiguration(path: "api", jwtSecret: Self.secret), "path: must start with"),
             (ReferenceBackendConfiguration(interval: .zero, jwtSecret: Self.secret), "interval: must be positive"),
-            (ReferenceBackendConfiguration(jwtSecret: Array("short".utf8)), "jwtSecret: must be at least 32 bytes for HS256, got 5"),
+            (
+                ReferenceBackendConfiguration(jwtSecret: Array("short".utf8)),
+                "jwtSecret: must be at least 32 bytes for HS256, got 5"
+            ),
         ]
         for (configuration, message) in cases {
             do {
@@ -66,9 +77,21 @@ import Testing
     /// A backend with a non-loopback admin host refuses to run, and says why.
     @Test func runRejectsNonLoopbackAdminHost() async throws {
         let backend = ReferenceBackend(
-            configuration: ReferenceBackendConfiguration(port: 0, adminHost: "0.0.0.0", adminPort: 0, jwtSecret: Self.secret)
+            configuration: ReferenceBackendConfiguration(
+                port: 0,
+                adminHost: "0.0.0.0",
+                adminPort: 0,
+                jwtSecret: Self.secret
+            )
         )
         await #expect(throws: ReferenceBackendError.self) { try await backend.run() }
         await #expect(throws: ReferenceBackendError.self) { try await backend.boundAddresses() }
+    }
+
+    /// Minting a token with a key too short for HS256 fails instead of tripping jwt-kit's assertion.
+    @Test func tokenWithShortSecretIsRejected() async {
+        await #expect(throws: ReferenceBackendError.self) {
+            _ = try await BackendToken.make(subject: "tester", secret: Array("short".utf8))
+        }
     }
 }

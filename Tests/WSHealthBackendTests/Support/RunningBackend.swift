@@ -23,7 +23,12 @@ final class RunningBackend: Sendable {
         _ body: (RunningBackend) async throws -> Void
     ) async throws {
         let backend = ReferenceBackend(
-            configuration: ReferenceBackendConfiguration(port: 0, adminPort: 0, interval: interval, jwtSecret: Self.secret)
+            configuration: ReferenceBackendConfiguration(
+                port: 0,
+                adminPort: 0,
+                interval: interval,
+                jwtSecret: Self.secret
+            )
         )
         let task = Task { try await backend.run() }
         let addresses: BackendAddresses

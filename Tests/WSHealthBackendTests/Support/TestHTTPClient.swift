@@ -48,7 +48,10 @@ enum TestHTTPClient {
             throw error
         }
         let headers: HTTPHeaders = ["host": "127.0.0.1", "content-length": "0", "connection": "close"]
-        channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)), promise: nil)
+        channel.write(
+            HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)),
+            promise: nil
+        )
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
         defer { channel.close(promise: nil) }
         return try await promise.futureResult.get()

@@ -30,8 +30,10 @@ final class TestWebSocketClient: Sendable {
         placement: TokenPlacement = .query
     ) async throws -> TestWebSocketClient {
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
-        let queue = try await eventLoop.submit { NIOLoopBoundBox(EventQueue(eventLoop: eventLoop), eventLoop: eventLoop) }
-            .get()
+        let queue = try await eventLoop.submit {
+            NIOLoopBoundBox(EventQueue(eventLoop: eventLoop), eventLoop: eventLoop)
+        }
+        .get()
         let channel = try await ClientBootstrap(group: eventLoop)
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
@@ -101,7 +103,10 @@ final class TestWebSocketClient: Sendable {
     }
 
     /// Skips events until one satisfies `predicate`; throws if none does within `timeout`.
-    func firstEvent(within timeout: Duration = .seconds(10), where predicate: (ClientEvent) -> Bool) async throws
+    func firstEvent(
+        within timeout: Duration = .seconds(10),
+        where predicate: (ClientEvent) -> Bool
+    ) async throws
         -> ClientEvent
     {
         let deadline = ContinuousClock.now + timeout
