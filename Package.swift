@@ -46,6 +46,7 @@ let package = Package(
         .target(
             name: "WSHealthBackend",
             dependencies: [
+                "WSHealthConfig",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -106,6 +107,7 @@ let package = Package(
             dependencies: [
                 "WSHealthBackend",
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

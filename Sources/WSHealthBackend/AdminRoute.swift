@@ -1,4 +1,5 @@
 import NIOHTTP1
+import WSHealthConfig
 
 /// What an admin HTTP request asks for, parsed from its method and target with no I/O.
 enum AdminRoute: Hashable {
@@ -119,7 +120,7 @@ enum AdminRoute: Hashable {
     /// A plain number of seconds (`2`, `0.5`) or a Prometheus duration (`2s`).
     private static func seconds(_ text: String) -> Duration? {
         if let value = Double(text), value.isFinite, value >= 0,
-            value <= Double(PrometheusDuration.maximumMilliseconds) / 1_000
+            value <= Double(BackendFault.maximumDuration.components.seconds)
         {
             return .milliseconds(Int64((value * 1_000).rounded()))
         }

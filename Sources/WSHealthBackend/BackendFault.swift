@@ -55,8 +55,11 @@ public enum BackendFault: Sendable, Hashable {
         }
     }
 
+    /// The longest delay or downtime a fault accepts, so that it always fits an event loop deadline.
+    public static let maximumDuration: Duration = .seconds(100 * 365 * 24 * 3_600)
+
     private static func validate(_ duration: Duration, name: String) throws(ReferenceBackendError) {
-        guard duration >= .zero, duration <= .milliseconds(PrometheusDuration.maximumMilliseconds) else {
+        guard duration >= .zero, duration <= Self.maximumDuration else {
             throw .invalidFault("\(name): must be between 0 and 100 years, got \(duration)")
         }
     }

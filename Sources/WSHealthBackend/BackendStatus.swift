@@ -1,3 +1,5 @@
+import WSHealthConfig
+
 /// A snapshot of the reference backend: its clients, its counters and its fault switches.
 ///
 /// Encoded as the JSON body of `GET /status`, with snake_case keys.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// The built `wshealth` binary beside the test bundle (`swift build` puts it there).
 func wshealthBinary() throws -> URL {
     let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -36,68 +40,82 @@ func runWSHealth(_ arguments: [String], timeout: Duration = .seconds(30)) async 
     return (process.terminationStatus, text)
 }
 
+/// The status of `GET url`, retried until it answers or `within` passes (the server may still be starting).
+func httpStatus(_ url: String, within timeout: Duration) async -> Int? {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if let (_, response) = try? await URLSession.shared.data(from: URL(string: url)!),
+            let http = response as? HTTPURLResponse
+        {
+            return http.statusCode
+        }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return nil
+}
+
+/// Writes `contents` to a new temporary file, runs `body` with its path, and removes it.
+func withTemporaryFile<T>(_ contents: String, _ body: (String) async throws -> T) async throws -> T {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).yml")
+    try contents.write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    return try await body(file.path)
+}
+
 /// The command line, run as an operator runs it.
 @Suite(.timeLimit(.minutes(1)))
 struct CommandLineTests {
     /// `check-config` lists every problem of a broken file with key paths and exits 1.
     @Test func checkConfigReportsEveryProblem() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).yml")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try """
-        targets:
-          - name: a
-            url: http://x
-            reconnect: {max_attempts: -3}
-            reconect: {}
-        """.write(to: file, atomically: true, encoding: .utf8)
-        let (status, output) = try await runWSHealth(["check-config", file.path])
-        #expect(status == 1)
-        #expect(
-            output.split(separator: "\n").map(String.init) == [
-                "\(file.path): targets[0].url: must be a ws:// or wss:// URL, got \"http://x\"",
-                "\(file.path): targets[0].reconnect.max_attempts: must be at least 1, got -3",
-                "\(file.path): targets[0].reconect: unknown key",
-            ]
-        )
+        let broken = """
+            targets:
+              - name: a
+                url: http://x
+                reconnect: {max_attempts: -3}
+                reconect: {}
+            """
+        try await withTemporaryFile(broken) { path in
+            let (status, output) = try await runWSHealth(["check-config", path])
+            #expect(status == 1)
+            #expect(
+                output.split(separator: "\n").map(String.init) == [
+                    "\(path): targets[0].url: must be a ws:// or wss:// URL, got \"http://x\"",
+                    "\(path): targets[0].reconnect.max_attempts: must be at least 1, got -3",
+                    "\(path): targets[0].reconect: unknown key",
+                ]
+            )
+        }
     }
 
     /// A valid file: exit 0 and a one-line summary.
     @Test func checkConfigAcceptsAValidFile() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).yml")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try "targets: [{name: a, url: ws://127.0.0.1:1/x, sessions: 2}]".write(
-            to: file,
-            atomically: true,
-            encoding: .utf8
-        )
-        let (status, output) = try await runWSHealth(["check-config", file.path])
-        #expect(status == 0)
-        #expect(output == "\(file.path): OK, 1 target, 2 sessions\n")
+        try await withTemporaryFile("targets: [{name: a, url: ws://127.0.0.1:1/x, sessions: 2}]") { path in
+            let (status, output) = try await runWSHealth(["check-config", path])
+            #expect(status == 0)
+            #expect(output == "\(path): OK, 1 target, 2 sessions\n")
+        }
     }
 
-    /// SIGTERM: the agent closes its sessions and exits 0.
+    /// SIGTERM: once ready, the agent closes its sessions and exits 0.
     @Test func sigtermExitsCleanly() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).yml")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try "targets: [{name: a, url: 'ws://127.0.0.1:\(try freePort())/x'}]".write(
-            to: file,
-            atomically: true,
-            encoding: .utf8
-        )
-        let process = Process()
-        process.executableURL = try wshealthBinary()
-        process.arguments = ["run", "--config.file=\(file.path)", "--web.listen-address=127.0.0.1:0"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try await Task.sleep(for: .milliseconds(700))  // let it start; the assertion is on the exit
-        #expect(process.isRunning)
-        kill(process.processIdentifier, SIGTERM)  // systemd's and Kubernetes' stop
-        let deadline = ContinuousClock.now + .seconds(10)
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        let webPort = try freePort()
+        try await withTemporaryFile("targets: [{name: a, url: 'ws://127.0.0.1:\(try freePort())/x'}]") { path in
+            let process = Process()
+            process.executableURL = try wshealthBinary()
+            process.arguments = ["run", "--config.file=\(path)", "--web.listen-address=127.0.0.1:\(webPort)"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            defer { if process.isRunning { process.terminate() } }
+            #expect(await httpStatus("http://127.0.0.1:\(webPort)/-/ready", within: .seconds(10)) == 200)
+            kill(process.processIdentifier, SIGTERM)  // systemd's and Kubernetes' stop
+            let deadline = ContinuousClock.now + .seconds(10)
+            while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(!process.isRunning, "still running 10 s after SIGTERM")
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 0)
+        }
     }
 
     /// `state-machine` prints the Mermaid diagram generated from the code.

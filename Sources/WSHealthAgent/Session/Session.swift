@@ -225,11 +225,13 @@ final class Session: @unchecked Sendable {
         channel.writeAndFlush(frame).whenComplete { _ in channel.close(promise: nil) }
     }
 
+    /// Ends the current connection, even one whose TCP connect is still in flight: from now on
+    /// its reports are history, and a late connect is closed on arrival.
     private func closeChannel() {
-        guard let channel = self.channel else { return }
-        self.channel = nil
         self.connectionID &+= 1
-        channel.close(promise: nil)
+        let channel = self.channel
+        self.channel = nil
+        channel?.close(promise: nil)
     }
 }
 

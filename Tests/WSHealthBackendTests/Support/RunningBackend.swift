@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import WSHealthBackend
@@ -6,6 +7,13 @@ import WSHealthBackend
 final class RunningBackend: Sendable {
     /// The HS256 secret of every test backend.
     static let secret = Array("wshealth-test-secret-0123456789abcdef".utf8)
+
+    /// Only warnings and errors, so a test run's output stays readable.
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "wshealth.backend.test")
+        logger.logLevel = .warning
+        return logger
+    }()
 
     let backend: ReferenceBackend
     let addresses: BackendAddresses
@@ -28,7 +36,8 @@ final class RunningBackend: Sendable {
                 adminPort: 0,
                 interval: interval,
                 jwtSecret: Self.secret
-            )
+            ),
+            logger: Self.quietLogger
         )
         let task = Task { try await backend.run() }
         let addresses: BackendAddresses
