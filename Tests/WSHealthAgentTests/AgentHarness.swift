@@ -12,6 +12,9 @@ import WSHealthConfig
 /// A reference backend and an agent watching it, on 127.0.0.1 with ephemeral ports; both are
 /// stopped by `shutdown()`, which every test calls.
 final class AgentHarness: Sendable {
+    /// The backend's HS256 secret; the agent's minted tokens use it via `SECRET_FILE`.
+    static let secret = Array(String(repeating: "harness-secret-", count: 3).utf8)
+
     let backend: ReferenceBackend
     let agent: Agent
     let backendPort: Int
@@ -22,8 +25,13 @@ final class AgentHarness: Sendable {
 
     /// Starts a backend sending every `interval`, then an agent with `target` (YAML lines of one
     /// target, `URL` and `SECRET_FILE` replaced).
-    init(interval: Duration = .milliseconds(100), target: String, backendPort fixedPort: Int? = nil) async throws {
-        let secret = Array(String(repeating: "harness-secret-", count: 3).utf8)
+    init(
+        interval: Duration = .milliseconds(100),
+        target: String,
+        backendPort fixedPort: Int? = nil,
+        environment: [String: String] = [:]
+    ) async throws {
+        let secret = Self.secret
         self.secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).secret")
         try Data(secret).write(to: self.secretFile)
         var logger = Logger(label: "test")
@@ -40,12 +48,17 @@ final class AgentHarness: Sendable {
             + target
             .replacingOccurrences(of: "URL", with: "ws://127.0.0.1:\(fixedPort ?? self.backendPort)/api/ws/metrics")
             .replacingOccurrences(of: "SECRET_FILE", with: self.secretFile.path)
-        let configuration = try AgentConfiguration.parse(yaml: yaml)
+        let configuration = try AgentConfiguration.parse(yaml: yaml, environment: environment)
         self.agent = Agent(configuration: configuration, options: .init(host: "127.0.0.1", port: 0), logger: logger)
         self.agentGroup = ServiceGroup(services: [self.agent], logger: logger)
         let group = self.agentGroup
         self.agentTask = Task { try await group.run() }
         _ = await self.agent.listeningPort()
+    }
+
+    /// A valid token for the backend.
+    func validToken() async throws -> String {
+        try await BackendToken.make(subject: "harness", secret: Self.secret)
     }
 
     /// Stops the agent gracefully, then the backend, and removes the secret file.

@@ -7,6 +7,7 @@ import WSHealthBackend
 /// A target block with fast timings; each section can be replaced.
 func fastTarget(
     sessions: Int = 1,
+    token: String = "{jwt: {secret_file: SECRET_FILE}}",
     expect: String = "{interval: 100ms}",
     reconnect: String = "{initial_delay: 50ms, max_delay: 100ms, max_attempts: 3}",
     handshakeTimeout: String = "2s",
@@ -16,7 +17,7 @@ func fastTarget(
       - name: t
         url: URL
         sessions: \(sessions)
-        token: {jwt: {secret_file: SECRET_FILE}}
+        token: \(token)
         expect: \(expect)
         reconnect: \(reconnect)
         handshake_timeout: \(handshakeTimeout)

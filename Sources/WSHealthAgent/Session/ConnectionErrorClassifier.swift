@@ -20,12 +20,10 @@ enum ConnectionErrorClassifier {
     static func classify(_ error: any Error) -> ConnectionFailureReason {
         switch error {
         case let error as NIOConnectionError:
-            // Every address failed; DNS failures leave no connection errors behind.
-            if error.connectionErrors.isEmpty && (error.dnsAError != nil || error.dnsAAAAError != nil) {
-                return .dnsFailure
-            }
-            let reasons = error.connectionErrors.map { self.classify($0.error) }
-            return reasons.first { $0 != .networkError } ?? reasons.first ?? .networkError
+            return self.classifyConnection(
+                dnsFailed: error.dnsAError != nil || error.dnsAAAAError != nil,
+                attemptErrors: error.connectionErrors.map(\.error)
+            )
         case is SocketAddressError:
             return .dnsFailure
         case let error as IOError:
@@ -44,6 +42,15 @@ enum ConnectionErrorClassifier {
         default:
             return self.isProtocolError(error) ? .protocolError : .networkError
         }
+    }
+
+    /// The reason of a failed connect (NIO's happy-eyeballs result): a name that did not
+    /// resolve leaves no attempt behind; otherwise the most telling attempt error wins
+    /// (`refused` over a generic network error).
+    static func classifyConnection(dnsFailed: Bool, attemptErrors: [any Error]) -> ConnectionFailureReason {
+        if attemptErrors.isEmpty && dnsFailed { return .dnsFailure }
+        let reasons = attemptErrors.map { self.classify($0) }
+        return reasons.first { $0 != .networkError } ?? reasons.first ?? .networkError
     }
 
     /// Whether an error on an open connection is the server breaking the protocol.

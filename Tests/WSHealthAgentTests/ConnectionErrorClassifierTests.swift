@@ -1,0 +1,59 @@
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import NIOWebSocket
+import Testing
+import WSConnectionStateMachine
+
+@testable import WSHealthAgent
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The agent's reading of why a connection failed, for errors real sockets cannot produce
+/// here (a DNS failure would send a query off this machine).
+struct ConnectionErrorClassifierTests {
+    /// A name that did not resolve is `dns_failure`; a resolved name whose attempts failed is not.
+    @Test func dnsFailures() {
+        #expect(ConnectionErrorClassifier.classifyConnection(dnsFailed: true, attemptErrors: []) == .dnsFailure)
+        let refused = IOError(errnoCode: ECONNREFUSED, reason: "connect")
+        #expect(ConnectionErrorClassifier.classifyConnection(dnsFailed: true, attemptErrors: [refused]) == .refused)
+        #expect(ConnectionErrorClassifier.classifyConnection(dnsFailed: false, attemptErrors: []) == .networkError)
+    }
+
+    /// The most telling attempt error wins over a generic one.
+    @Test func mostTellingAttemptWins() {
+        let unreachable = IOError(errnoCode: ENETUNREACH, reason: "connect")
+        let refused = IOError(errnoCode: ECONNREFUSED, reason: "connect")
+        #expect(
+            ConnectionErrorClassifier.classifyConnection(dnsFailed: false, attemptErrors: [unreachable, refused])
+                == .refused
+        )
+    }
+
+    /// Errors by type.
+    @Test func errorTypes() {
+        #expect(ConnectionErrorClassifier.classify(IOError(errnoCode: ECONNREFUSED, reason: "")) == .refused)
+        #expect(ConnectionErrorClassifier.classify(IOError(errnoCode: ETIMEDOUT, reason: "")) == .timeout)
+        #expect(ConnectionErrorClassifier.classify(IOError(errnoCode: ECONNRESET, reason: "")) == .networkError)
+        #expect(ConnectionErrorClassifier.classify(ChannelError.connectTimeout(.seconds(1))) == .timeout)
+        #expect(ConnectionErrorClassifier.classify(NIOSSLError.handshakeFailed(.sslError([]))) == .tlsFailure)
+        #expect(ConnectionErrorClassifier.classify(NIOWebSocketUpgradeError.invalidUpgradeHeader) == .protocolError)
+        #expect(
+            ConnectionErrorClassifier.classify(NIOHTTPClientUpgradeError.responseProtocolNotFound) == .protocolError
+        )
+    }
+
+    /// Oversized messages are told apart from other protocol errors.
+    @Test func messageTooLarge() {
+        #expect(ConnectionErrorClassifier.isMessageTooLarge(NIOWebSocketError.invalidFrameLength))
+        #expect(
+            ConnectionErrorClassifier.isMessageTooLarge(
+                NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge
+            )
+        )
+        #expect(!ConnectionErrorClassifier.isMessageTooLarge(NIOWebSocketError.multiByteControlFrameLength))
+        #expect(ConnectionErrorClassifier.isProtocolError(NIOWebSocketError.multiByteControlFrameLength))
+    }
+}
