@@ -1,12 +1,15 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 extension ReferenceBackend {
-    /// The WebSocket listener, bound on demand (first start, and reopen after a `down` fault).
-    func makeWebSocketListener(verifier: TokenVerifier) -> WebSocketListener {
+    /// The WebSocket listener, bound on demand (first start, and reopen after a `down` fault);
+    /// with `tlsContext` every accepted connection speaks TLS first.
+    func makeWebSocketListener(verifier: TokenVerifier, tlsContext: NIOSSLContext?) -> WebSocketListener {
         let endpoint = WebSocketEndpoint(
             path: self.configuration.path,
+            tlsContext: tlsContext,
             verifier: verifier,
             backendState: self.backendState,
             registry: self.registry,

@@ -7,8 +7,9 @@ public import ServiceLifecycle
 /// The spec's FastAPI metrics backend on swift-nio, with fault switches for testing clients.
 ///
 /// `GET {path}?token=JWT` (or `Authorization: Bearer JWT`) upgrades to a WebSocket when the HS256 token
-/// is valid; every client then gets a metrics JSON message every `interval`, from one shared timer
-/// and one encoded buffer per tick. A second, loopback-only listener serves the admin endpoints
+/// is valid (over TLS when the configuration has ``ReferenceBackendConfiguration/tls``); every client
+/// then gets a metrics JSON message every `interval`, from one shared timer and one encoded buffer per
+/// tick. A second, loopback-only listener serves the admin endpoints
 /// (`POST /faults/...`, `GET /status`), which call ``apply(_:)`` and ``status()``.
 ///
 /// Run it as a `Service`: `run()` serves until graceful shutdown or cancellation, then closes every
@@ -60,8 +61,9 @@ public final class ReferenceBackend: Service {
         let admin: any Channel
         do {
             try self.configuration.validate()
+            let tlsContext = try self.configuration.tls?.makeContext()
             let verifier = await TokenVerifier.make(secret: self.configuration.jwtSecret)
-            listener = self.makeWebSocketListener(verifier: verifier)
+            listener = self.makeWebSocketListener(verifier: verifier, tlsContext: tlsContext)
             self.lifecycle.withLockedValue { $0.listener = listener }
             let websocketAddress = try await listener.start()
             do {
@@ -75,7 +77,7 @@ public final class ReferenceBackend: Service {
                 "Reference backend listening",
                 metadata: [
                     "websocket": "\(websocketAddress)", "path": "\(self.configuration.path)",
-                    "admin": "\(admin.localAddress!)",
+                    "tls": "\(self.configuration.tls != nil)", "admin": "\(admin.localAddress!)",
                 ]
             )
         } catch {

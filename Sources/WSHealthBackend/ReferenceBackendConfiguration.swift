@@ -1,7 +1,8 @@
 /// Where and how the reference backend listens, and the key it checks tokens with.
 ///
 /// The defaults match the spec's FastAPI backend: `ws://127.0.0.1:8000/api/ws/metrics`, a metrics
-/// message every 5 seconds. The admin listener (fault switches, status) must stay on loopback.
+/// message every 5 seconds. With ``tls`` the WebSocket listener serves `wss://`; the admin listener
+/// (fault switches, status) stays plain HTTP and must stay on loopback.
 public struct ReferenceBackendConfiguration: Sendable, Hashable {
     /// The host the WebSocket listener binds to.
     public var host: String
@@ -17,11 +18,13 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
     public var interval: Duration
     /// The HS256 key tokens must be signed with, at least 32 bytes. Never logged.
     public var jwtSecret: [UInt8]
+    /// TLS for the WebSocket listener; nil serves plain `ws://`.
+    public var tls: BackendTLS?
 
     /// The shortest accepted HS256 key, in bytes (the length of a SHA-256 digest).
     public static let minimumSecretLength = 32
 
-    /// Creates a configuration; every field but the secret has the spec's default.
+    /// Creates a configuration; every field but the secret has the spec's default (no TLS).
     public init(
         host: String = "127.0.0.1",
         port: Int = 8000,
@@ -29,7 +32,8 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
         adminPort: Int = 8001,
         path: String = "/api/ws/metrics",
         interval: Duration = .seconds(5),
-        jwtSecret: [UInt8]
+        jwtSecret: [UInt8],
+        tls: BackendTLS? = nil
     ) {
         self.host = host
         self.port = port
@@ -38,6 +42,7 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
         self.path = path
         self.interval = interval
         self.jwtSecret = jwtSecret
+        self.tls = tls
     }
 
     /// Throws a ``ReferenceBackendError`` naming the first bad field and its value.
@@ -66,6 +71,13 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
                 "jwtSecret: must be at least \(Self.minimumSecretLength) bytes for HS256, got \(self.jwtSecret.count)"
             )
         }
+        if let tls = self.tls {
+            if tls.certificateChain.isEmpty {
+                throw .invalidConfiguration("tls.certificateChain: must hold at least the leaf certificate, got none")
+            }
+            // A key that does not match the leaf, or an unusable chain, is caught here, not at the first client.
+            _ = try tls.makeContext()
+        }
     }
 
     /// Whether `host` names a loopback address: `localhost`, `::1` or an IPv4 address in 127.0.0.0/8.
@@ -88,6 +100,7 @@ extension ReferenceBackendConfiguration: CustomStringConvertible {
     /// The configuration with the secret redacted, safe to log.
     public var description: String {
         "ReferenceBackendConfiguration(host: \(self.host), port: \(self.port), adminHost: \(self.adminHost), "
-            + "adminPort: \(self.adminPort), path: \(self.path), interval: \(self.interval), jwtSecret: <redacted>)"
+            + "adminPort: \(self.adminPort), path: \(self.path), interval: \(self.interval), jwtSecret: <redacted>, "
+            + "tls: \(self.tls == nil ? "off" : "on"))"
     }
 }

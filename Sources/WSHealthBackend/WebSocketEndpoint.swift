@@ -1,27 +1,41 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import NIOWebSocket
 
 /// The spec's `/api/ws/metrics` route: sets up each accepted connection, decides its handshake
 /// (path, token, fault switches), and hands upgraded peers to the registry.
 final class WebSocketEndpoint: Sendable {
     private let path: String
+    private let tlsContext: NIOSSLContext?
     private let verifier: TokenVerifier
     private let backendState: BackendState
     private let registry: ClientRegistry
     private let logger: Logger
 
-    init(path: String, verifier: TokenVerifier, backendState: BackendState, registry: ClientRegistry, logger: Logger) {
+    init(
+        path: String,
+        tlsContext: NIOSSLContext?,
+        verifier: TokenVerifier,
+        backendState: BackendState,
+        registry: ClientRegistry,
+        logger: Logger
+    ) {
         self.path = path
+        self.tlsContext = tlsContext
         self.verifier = verifier
         self.backendState = backendState
         self.registry = registry
         self.logger = logger
     }
 
-    /// Configures the pipeline of a freshly accepted connection. Runs on the channel's event loop.
+    /// Configures the pipeline of a freshly accepted connection: TLS first when configured, then
+    /// HTTP with the WebSocket upgrade. Runs on the channel's event loop.
     func initializeChild(_ channel: any Channel) throws {
+        if let tlsContext = self.tlsContext {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+        }
         let responder = HandshakeResponder()
         let boundResponder = NIOLoopBound(responder, eventLoop: channel.eventLoop)
         let upgrader = NIOWebSocketServerUpgrader(

@@ -22,7 +22,27 @@ struct BackendCommand: AsyncParsableCommand {
     @Option(name: .customLong("jwt-secret-file"), help: "File holding the HS256 secret tokens are checked with.")
     var jwtSecretFile: String
 
+    @Option(
+        name: .customLong("tls-cert-file"),
+        help: "PEM certificate chain (leaf first) to serve wss:// with; needs --tls-key-file."
+    )
+    var tlsCertFile: String?
+
+    @Option(name: .customLong("tls-key-file"), help: "PEM private key of --tls-cert-file; needs --tls-cert-file.")
+    var tlsKeyFile: String?
+
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        switch (self.tlsCertFile, self.tlsKeyFile) {
+        case (.some, nil):
+            throw ValidationError("--tls-cert-file needs --tls-key-file: give both for wss://, or neither for ws://")
+        case (nil, .some):
+            throw ValidationError("--tls-key-file needs --tls-cert-file: give both for wss://, or neither for ws://")
+        default:
+            break
+        }
+    }
 
     func run() async throws {
         let logger = self.logging.bootstrap(label: "wshealth.backend")
@@ -38,7 +58,8 @@ struct BackendCommand: AsyncParsableCommand {
             adminHost: self.adminListenAddress.host,
             adminPort: self.adminListenAddress.port,
             interval: interval,
-            jwtSecret: Array(secret.reversed().drop { $0 == 0x0A || $0 == 0x0D }.reversed())
+            jwtSecret: Array(secret.reversed().drop { $0 == 0x0A || $0 == 0x0D }.reversed()),
+            tls: try self.loadTLS()
         )
         do {
             try configuration.validate()
@@ -49,5 +70,15 @@ struct BackendCommand: AsyncParsableCommand {
             [ReferenceBackend(configuration: configuration, logger: logger)],
             logger: logger
         )
+    }
+
+    /// The certificate chain and key of `--tls-cert-file` / `--tls-key-file`, or nil for plain `ws://`.
+    private func loadTLS() throws -> BackendTLS? {
+        guard let certificateFile = self.tlsCertFile, let keyFile = self.tlsKeyFile else { return nil }
+        do {
+            return try BackendTLS(certificateChainFile: certificateFile, privateKeyFile: keyFile)
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 }

@@ -39,6 +39,9 @@ struct ConnectionErrorClassifierTests {
         #expect(ConnectionErrorClassifier.classify(IOError(errnoCode: ECONNRESET, reason: "")) == .networkError)
         #expect(ConnectionErrorClassifier.classify(ChannelError.connectTimeout(.seconds(1))) == .timeout)
         #expect(ConnectionErrorClassifier.classify(NIOSSLError.handshakeFailed(.sslError([]))) == .tlsFailure)
+        // A certificate for another name, and a server name NIOSSL refuses to send.
+        #expect(ConnectionErrorClassifier.classify(NIOSSLExtraError.failedToValidateHostname) == .tlsFailure)
+        #expect(ConnectionErrorClassifier.classify(NIOSSLExtraError.cannotUseIPAddressInSNI) == .tlsFailure)
         #expect(ConnectionErrorClassifier.classify(NIOWebSocketUpgradeError.invalidUpgradeHeader) == .protocolError)
         #expect(
             ConnectionErrorClassifier.classify(NIOHTTPClientUpgradeError.responseProtocolNotFound) == .protocolError

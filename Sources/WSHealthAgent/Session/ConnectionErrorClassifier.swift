@@ -35,7 +35,9 @@ enum ConnectionErrorClassifier {
         case let error as ChannelError:
             if case .connectTimeout = error { return .timeout }
             return .networkError
-        case is NIOSSLError, is BoringSSLError:
+        // NIOSSLExtraError: the certificate does not match the host (or `server_name`), or a
+        // server name NIOSSL will not send; both are TLS failures, not network errors.
+        case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError:
             return .tlsFailure
         case is NIOHTTPClientUpgradeError, is NIOWebSocketUpgradeError:
             return .protocolError

@@ -25,9 +25,10 @@ final class RunningBackend: Sendable {
         self.task = task
     }
 
-    /// Starts a backend, runs `body`, and stops the backend whatever happens.
+    /// Starts a backend (serving `wss://` with `tls`), runs `body`, and stops the backend whatever happens.
     static func with(
         interval: Duration = .milliseconds(100),
+        tls: BackendTLS? = nil,
         _ body: (RunningBackend) async throws -> Void
     ) async throws {
         let backend = ReferenceBackend(
@@ -35,7 +36,8 @@ final class RunningBackend: Sendable {
                 port: 0,
                 adminPort: 0,
                 interval: interval,
-                jwtSecret: Self.secret
+                jwtSecret: Self.secret,
+                tls: tls
             ),
             logger: Self.quietLogger
         )

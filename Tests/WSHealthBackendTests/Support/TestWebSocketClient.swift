@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 /// A small WebSocket client for the tests: it records what the server does as ``ClientEvent``s and
@@ -22,12 +23,16 @@ final class TestWebSocketClient: Sendable {
         self.queue = queue
     }
 
-    /// Connects and sends the upgrade request; the outcome arrives as the first event.
+    /// Connects (over TLS with `tls`, sending `serverHostname` as SNI and verifying the
+    /// certificate for it, or for the IP address when nil) and sends the upgrade request; the
+    /// outcome arrives as the first event.
     static func connect(
         to address: SocketAddress,
         path: String = "/api/ws/metrics",
         token: String?,
-        placement: TokenPlacement = .query
+        placement: TokenPlacement = .query,
+        tls: NIOSSLContext? = nil,
+        serverHostname: String? = nil
     ) async throws -> TestWebSocketClient {
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         let queue = try await eventLoop.submit {
@@ -37,7 +42,13 @@ final class TestWebSocketClient: Sendable {
         let channel = try await ClientBootstrap(group: eventLoop)
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try Self.configure(channel, queue: queue) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        let handler = try NIOSSLClientHandler(context: tls, serverHostname: serverHostname)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                    try Self.configure(channel, queue: queue)
+                }
             }
             .connect(to: address).get()
         channel.closeFuture.whenComplete { _ in queue.value.push(.closed) }
