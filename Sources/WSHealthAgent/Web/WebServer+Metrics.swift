@@ -1,19 +1,19 @@
 import Hummingbird
 import NIOCore
-import Prometheus
 
 extension WebServer {
-    /// `GET /metrics`: the Prometheus text format.
+    /// `GET /metrics`: the Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when the `Accept`
+    /// header prefers it (Prometheus does).
     func addMetricsRoutes(to router: Router<BasicRequestContext>) {
         let agent = self.agent
-        router.get("/metrics") { _, _ in
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(16 * 1024)
-            agent.registry.emit(into: &buffer)
+        router.get("/metrics") { request, _ in
+            let accept = request.headers[values: .accept]
+            let format = ExpositionFormat.negotiate(accept: accept.isEmpty ? nil : accept.joined(separator: ","))
+            let body = MetricsExposition.render(agent.registry, as: format)
             return Response(
                 status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer))
+                headers: [.contentType: format.contentType, .vary: "Accept"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
             )
         }
     }

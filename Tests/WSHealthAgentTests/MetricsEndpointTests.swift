@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+@testable import WSHealthAgent
+
+/// `/metrics` over HTTP, as Prometheus and promtool see it.
+@Suite(.timeLimit(.minutes(1)))
+struct MetricsEndpointTests {
+    /// The text format of a live agent: `promtool check metrics` has nothing to say, and every
+    /// family has HELP and TYPE.
+    @Test func promtoolFindsNothing() async throws {
+        let promtool = try installedTool("promtool")
+        let harness = try await AgentHarness(target: fastTarget(sessions: 2))
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 2 }
+        let port = await harness.agent.listeningPort()
+        let response = try await httpGet("http://127.0.0.1:\(port)/metrics")
+        await harness.shutdown()
+        #expect(response.status == 200)
+        #expect(response.contentType == "text/plain; version=0.0.4; charset=utf-8")
+        let (status, output) = try await runTool(promtool, ["check", "metrics"], input: response.body)
+        #expect(status == 0)
+        #expect(output == "")
+        let families = try ExpositionReader.read(response.body, as: .text)
+        for family in families.values {
+            #expect(family.type != nil && family.help?.isEmpty == false, "\(family.name) lacks TYPE or HELP")
+        }
+        #expect(families["process_cpu_seconds_total"]?.type == "counter")
+    }
+
+    /// Prometheus' `Accept` header gets OpenMetrics 1.0.0, which the strict reader accepts,
+    /// with TYPE and HELP on every family and the same series as the text format.
+    @Test func openMetricsForPrometheus() async throws {
+        let harness = try await AgentHarness(target: fastTarget())
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+        let port = await harness.agent.listeningPort()
+        let openMetrics = try await httpGet("http://127.0.0.1:\(port)/metrics", accept: prometheusAcceptHeader)
+        let text = try await httpGet("http://127.0.0.1:\(port)/metrics", accept: "text/plain;version=0.0.4")
+        await harness.shutdown()
+        #expect(openMetrics.contentType == "application/openmetrics-text; version=1.0.0; charset=utf-8")
+        #expect(openMetrics.body.hasSuffix("\n# EOF\n"))
+        let families = try ExpositionReader.read(openMetrics.body, as: .openMetrics)
+        for family in families.values {
+            #expect(family.type != nil && family.help?.isEmpty == false, "\(family.name) lacks TYPE or HELP")
+        }
+        #expect(families["wshealth_state_transitions"]?.type == "counter")
+        #expect(families["wshealth_build"]?.type == "info")
+        #expect(families["process_cpu_seconds"]?.unit == "seconds")
+        #expect(families["wshealth_connection_success_ratio"]?.samples.first?.value == 1)
+        let textFamilies = try ExpositionReader.read(text.body, as: .text)
+        #expect(Self.series(families) == Self.series(textFamilies))
+    }
+
+    /// Every sample's name and labels, whatever family it belongs to.
+    static func series(_ families: [String: ExpositionReader.Family]) -> Set<String> {
+        Set(
+            families.values.flatMap(\.samples).map { sample in
+                sample.name + "{"
+                    + sample.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                    + "}"
+            }
+        )
+    }
+}
