@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -27,6 +28,8 @@ final class Session: @unchecked Sendable {
     private var connectionID: UInt64 = 0
     private var timer: Scheduled<Void>?
     private var closedPromise: EventLoopPromise<Void>?
+    private var lastMessageAt: Date?
+    private var lastFailureDetail: String?
 
     init(
         index: Int,
@@ -50,9 +53,15 @@ final class Session: @unchecked Sendable {
         self.eventLoop.execute { self.handle { $0.connect(at: .now) } }
     }
 
-    /// The operator's Retry: leaves `error` at once. Ignored in every other state.
-    func retry() {
-        self.eventLoop.execute { self.handle { $0.retry(at: .now) } }
+    /// The operator's Retry: leaves `error` at once. Ignored in every other state; the future
+    /// tells whether the session was in `error`.
+    @discardableResult
+    func retry() -> EventLoopFuture<Bool> {
+        self.eventLoop.submit {
+            guard self.machine.errorReason != nil else { return false }
+            self.handle { $0.retry(at: .now) }
+            return true
+        }
     }
 
     /// Stops the session for good (`user_action`): an open connection is closed with 1001.
@@ -75,7 +84,9 @@ final class Session: @unchecked Sendable {
                 isDataStale: self.machine.isDataStale,
                 errorReason: self.machine.errorReason,
                 lastFailure: self.machine.lastFailure,
-                lastDisconnect: self.machine.lastDisconnect
+                lastFailureDetail: self.lastFailureDetail,
+                lastDisconnect: self.machine.lastDisconnect,
+                lastMessageAt: self.lastMessageAt
             )
         }
     }
@@ -94,13 +105,14 @@ final class Session: @unchecked Sendable {
             metadata: ["reason": "\(reason.rawValue)", "detail": "\(detail)"]
         )
         self.closeChannel()
-        self.handle { $0.handshakeFailed(reason, at: .now) }
+        self.handle(failureDetail: detail) { $0.handshakeFailed(reason, at: .now) }
     }
 
     func connectionReceived(_ id: UInt64, text: ByteBuffer) {
         guard id == self.connectionID else { return }
         if !self.settings.expectJSON || JSONValidator.isValid(text.readableBytesView) {
             self.statistics.recordMessage()
+            self.lastMessageAt = Date()
             self.handle { $0.messageReceived(at: .now) }
         } else {
             self.recordMalformed(.invalidJSON)
@@ -132,11 +144,13 @@ final class Session: @unchecked Sendable {
         self.handle { $0.malformedMessageReceived(at: .now) }
     }
 
-    /// Feeds one event to the machine and carries out what it returns.
-    private func handle(_ event: (inout Machine) -> Machine.Action) {
+    /// Feeds one event to the machine and carries out what it returns; `failureDetail` is what
+    /// the client saw of a failed attempt, if the event ends one.
+    private func handle(failureDetail: String? = nil, _ event: (inout Machine) -> Machine.Action) {
         let wasStale = self.machine.isDataStale
         let attemptBefore = self.machine.reconnectAttempt
         let action = event(&self.machine)
+        if action.failure != nil { self.lastFailureDetail = failureDetail }
         let attemptAfter = self.machine.reconnectAttempt
         self.statistics.record(
             action,

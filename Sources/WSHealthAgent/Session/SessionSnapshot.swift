@@ -1,14 +1,27 @@
+import Foundation
 import WSConnectionStateMachine
 
 /// What a session looks like at one moment, for pages and APIs.
 struct SessionSnapshot: Sendable {
+    /// The session's number within its target.
     var index: Int
+    /// The spec state.
     var state: ConnectionState
+    /// The consecutive reconnect attempt: the badge's "(attempt 3/10)".
     var reconnectAttempt: Int
+    /// Connected, but no valid message for `stale_after`.
     var isDataStale: Bool
+    /// Why the session is in `error`, if it is.
     var errorReason: ConnectionErrorReason?
+    /// Why the most recent failed connection attempt failed.
     var lastFailure: ConnectionFailureReason?
+    /// What the client saw of that failure (`HTTP 403 Forbidden`, a socket error); nil for a
+    /// handshake timeout. It comes from the network: escape it wherever it is shown.
+    var lastFailureDetail: String?
+    /// Why the most recent open connection ended.
     var lastDisconnect: DisconnectCause?
+    /// The wall-clock time of the last valid message, kept across reconnects: "Last updated".
+    var lastMessageAt: Date?
 }
 
 /// Why a message was counted as an error.

@@ -1,17 +1,50 @@
+import Foundation
 import Hummingbird
 import NIOCore
+import WSHealthConfig
 
 extension WebServer {
-    /// `GET /`: the landing page.
+    /// `GET /` (the status page), `GET /api/v1/targets` (its data) and
+    /// `POST /api/v1/targets/{name}/retry` (its Retry button).
     func addStatusRoutes(to router: Router<BasicRequestContext>) {
         let agent = self.agent
         router.get("/") { _, _ -> Response in
-            let page = await LandingPage.render(targets: agent.targets)
+            let page = StatusPage.render(await StatusReport.collect(agent.targets))
             return Response(
                 status: .ok,
-                headers: [.contentType: "text/html; charset=utf-8"],
+                headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: page))
             )
         }
+        router.get("/api/v1/targets") { _, _ -> Response in
+            try Self.json(.ok, await StatusReport.collect(agent.targets))
+        }
+        router.post("/api/v1/targets/:name/retry") { _, context -> Response in
+            // The name is one percent-encoded path segment: a name may hold `/` or spaces.
+            let raw = context.parameters.get("name") ?? ""
+            let name = raw.removingPercentEncoding ?? raw
+            guard let target = agent.targets.first(where: { $0.configuration.name == name }) else {
+                return try Self.json(.notFound, ["error": "no target named \(name.debugDescription)"])
+            }
+            let retried = try await target.retry().get()
+            return try Self.json(.ok, RetryResult(target: name, retried: retried))
+        }
+    }
+
+    /// What `POST /api/v1/targets/{name}/retry` answers: how many sessions left `error`.
+    private struct RetryResult: Encodable {
+        var target: String
+        var retried: Int
+    }
+
+    /// A JSON response with sorted keys, so the same state always reads the same.
+    private static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
+        )
     }
 }
