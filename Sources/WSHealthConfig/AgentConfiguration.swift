@@ -47,27 +47,6 @@ public struct AgentConfiguration: Sendable, Equatable {
         path: String,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> AgentConfiguration {
-        try parse(yaml: readFile(atPath: path), environment: environment)
-    }
-
-    /// The contents of the file at `path` as UTF-8 text.
-    private static func readFile(atPath path: String) throws(ConfigurationError) -> String {
-        let files = FileManager.default
-        guard let data = files.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            let message =
-                if !files.fileExists(atPath: path, isDirectory: &isDirectory) {
-                    "cannot read config file: no such file"
-                } else if isDirectory.boolValue {
-                    "cannot read config file: is a directory"
-                } else {
-                    "cannot read config file: permission denied"
-                }
-            throw ConfigurationError(path: path, message: message)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(path: path, message: "cannot read config file: not valid UTF-8")
-        }
-        return text
+        try parse(yaml: ConfigDocument.readFile(atPath: path), environment: environment)
     }
 }

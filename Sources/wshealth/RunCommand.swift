@@ -18,6 +18,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("web.listen-address"), help: "Address to serve metrics and pages on.")
     var listenAddress: ListenAddress = ListenAddress(host: "0.0.0.0", port: 10052)
 
+    @Option(
+        name: .customLong("web.config.file"),
+        help: "Exporter-toolkit web configuration: TLS (tls_server_config) and basic_auth_users."
+    )
+    var webConfigFile: String?
+
     @Option(name: .customLong("storage.path"), help: "Directory for the agent's durable state.")
     var storagePath: String = "data/"
 
@@ -34,9 +40,26 @@ struct RunCommand: AsyncParsableCommand {
             }
             throw ExitCode(1)
         }
+        var web = WebConfiguration()
+        if let webConfigFile = self.webConfigFile {
+            do {
+                web = try WebConfiguration.load(path: webConfigFile)
+            } catch {
+                for problem in error.messages {
+                    logger.error("invalid web configuration: \(problem)", metadata: ["file": "\(webConfigFile)"])
+                }
+                throw ExitCode(1)
+            }
+        }
         let agent = Agent(
             configuration: configuration,
-            options: Agent.Options(host: self.listenAddress.host, port: self.listenAddress.port),
+            options: Agent.Options(
+                host: self.listenAddress.host,
+                port: self.listenAddress.port,
+                configurationFile: self.configFile,
+                reloadOnHangup: true,
+                webConfiguration: web
+            ),
             logger: logger
         )
         try await Self.runUntilSignalled([agent], logger: logger)

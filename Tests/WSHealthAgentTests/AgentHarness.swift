@@ -6,11 +6,13 @@ import ServiceLifecycle
 import Testing
 import WSHealthBackend
 import WSHealthConfig
+import WSHealthTestCertificates
 
 @testable import WSHealthAgent
 
 /// A reference backend and an agent watching it, on 127.0.0.1 with ephemeral ports; both are
-/// stopped by `shutdown()`, which every test calls.
+/// stopped by `shutdown()`, which every test calls. With `tls` the backend serves `wss://` with
+/// a certificate of a throwaway CA, whose files `shutdown()` removes too.
 final class AgentHarness: Sendable {
     /// The backend's HS256 secret; the agent's minted tokens use it via `SECRET_FILE`.
     static let secret = Array(String(repeating: "harness-secret-", count: 3).utf8)
@@ -19,41 +21,96 @@ final class AgentHarness: Sendable {
     let agent: Agent
     let backendPort: Int
     let secretFile: URL
+    let configurationFile: URL
+    /// The test CA and server certificate when the backend serves TLS.
+    let certificates: TestCertificates?
+    /// The target's URL: `ws://` or `wss://`, the URL host, the backend's (or a fixed) port.
+    private let url: String
     private let backendTask: Task<Void, any Error>
     private let agentGroup: ServiceGroup
     private let agentTask: Task<Void, any Error>
 
     /// Starts a backend sending every `interval`, then an agent with `target` (YAML lines of one
-    /// target, `URL` and `SECRET_FILE` replaced).
+    /// target, `URL`, `SECRET_FILE` and `CA_FILE` replaced). With `tls` the backend serves TLS
+    /// with that server certificate and `URL` is `wss://urlHost:port/…` (`urlHost` is
+    /// `127.0.0.1` or `localhost`).
     init(
         interval: Duration = .milliseconds(100),
         target: String,
         backendPort fixedPort: Int? = nil,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:],
+        tls: TestCertificates.Leaf? = nil,
+        urlHost: String = "127.0.0.1"
     ) async throws {
         let secret = Self.secret
         self.secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).secret")
         try Data(secret).write(to: self.secretFile)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
+        let certificates = try tls.map { try TestCertificates.make(leaf: $0) }
+        self.certificates = certificates
         self.backend = ReferenceBackend(
-            configuration: ReferenceBackendConfiguration(port: 0, adminPort: 0, interval: interval, jwtSecret: secret),
+            configuration: ReferenceBackendConfiguration(
+                port: 0,
+                adminPort: 0,
+                interval: interval,
+                jwtSecret: secret,
+                tls: try certificates.map {
+                    try BackendTLS(certificateChainFile: $0.certificateChainFile, privateKeyFile: $0.privateKeyFile)
+                }
+            ),
             logger: logger
         )
         let backend = self.backend
         self.backendTask = Task { try await backend.run() }
         self.backendPort = try await backend.boundAddresses().websocket.port!
-        let yaml =
-            "targets:\n"
-            + target
-            .replacingOccurrences(of: "URL", with: "ws://127.0.0.1:\(fixedPort ?? self.backendPort)/api/ws/metrics")
-            .replacingOccurrences(of: "SECRET_FILE", with: self.secretFile.path)
-        let configuration = try AgentConfiguration.parse(yaml: yaml, environment: environment)
-        self.agent = Agent(configuration: configuration, options: .init(host: "127.0.0.1", port: 0), logger: logger)
+        self.url = "\(tls == nil ? "ws" : "wss")://\(urlHost):\(fixedPort ?? self.backendPort)/api/ws/metrics"
+        self.configurationFile = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).yml")
+        try Self.writeConfiguration(
+            target: target,
+            url: self.url,
+            secretFile: self.secretFile,
+            caFile: certificates?.caFile,
+            to: self.configurationFile
+        )
+        let configuration = try AgentConfiguration.load(path: self.configurationFile.path, environment: environment)
+        self.agent = Agent(
+            configuration: configuration,
+            options: .init(host: "127.0.0.1", port: 0, configurationFile: self.configurationFile.path),
+            logger: logger
+        )
         self.agentGroup = ServiceGroup(services: [self.agent], logger: logger)
         let group = self.agentGroup
         self.agentTask = Task { try await group.run() }
         _ = await self.agent.listeningPort()
+    }
+
+    /// Writes the agent's configuration file: `target` holds YAML list entries, with `URL`,
+    /// `SECRET_FILE` and `CA_FILE` replaced. The agent reads it at start and on `reload()`.
+    func rewriteConfiguration(target: String) throws {
+        try Self.writeConfiguration(
+            target: target,
+            url: self.url,
+            secretFile: self.secretFile,
+            caFile: self.certificates?.caFile,
+            to: self.configurationFile
+        )
+    }
+
+    private static func writeConfiguration(
+        target: String,
+        url: String,
+        secretFile: URL,
+        caFile: String?,
+        to file: URL
+    ) throws {
+        let yaml =
+            "targets:\n"
+            + target
+            .replacingOccurrences(of: "URL", with: url)
+            .replacingOccurrences(of: "SECRET_FILE", with: secretFile.path)
+            .replacingOccurrences(of: "CA_FILE", with: caFile ?? "CA_FILE")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
     }
 
     /// A valid token for the backend.
@@ -61,13 +118,15 @@ final class AgentHarness: Sendable {
         try await BackendToken.make(subject: "harness", secret: Self.secret)
     }
 
-    /// Stops the agent gracefully, then the backend, and removes the secret file.
+    /// Stops the agent gracefully, then the backend, and removes the files it wrote.
     func shutdown() async {
         await self.agentGroup.triggerGracefulShutdown()
         _ = await self.agentTask.result
         self.backendTask.cancel()
         _ = await self.backendTask.result
         try? FileManager.default.removeItem(at: self.secretFile)
+        try? FileManager.default.removeItem(at: self.configurationFile)
+        self.certificates?.remove()
     }
 
     /// The value of one series in the agent's registry, or nil when it does not exist.

@@ -125,4 +125,12 @@ struct CommandLineTests {
         #expect(output.hasPrefix("stateDiagram-v2\n"))
         #expect(output.contains("Reconnecting --> Error: Max retries exceeded"))
     }
+
+    /// `backend` takes `--tls-cert-file` and `--tls-key-file` together or not at all: one alone
+    /// is a usage error (exit 64) before anything is read or bound.
+    @Test(arguments: ["--tls-cert-file", "--tls-key-file"])
+    func backendTLSFilesComeInPairs(option: String) async throws {
+        let (status, _) = try await runWSHealth(["backend", "--jwt-secret-file=/nonexistent", "\(option)=/nonexistent"])
+        #expect(status == 64)
+    }
 }

@@ -6,6 +6,7 @@ import WSHealthBackend
 
 /// A target block with fast timings; each section can be replaced.
 func fastTarget(
+    name: String = "t",
     sessions: Int = 1,
     token: String = "{jwt: {secret_file: SECRET_FILE}}",
     expect: String = "{interval: 100ms}",
@@ -14,7 +15,7 @@ func fastTarget(
     ping: String = "{interval: 10s, timeout: 5s}"
 ) -> String {
     """
-      - name: t
+      - name: \(name)
         url: URL
         sessions: \(sessions)
         token: \(token)

@@ -16,6 +16,8 @@ final class TargetMonitor: Sendable {
     let sessions: [Session]
     private let token: TokenProvider?
     private let logger: Logger
+    /// Finished by `stop()`, which ends the token refresh loop.
+    private let stopped = AsyncStream<Never>.makeStream()
 
     /// Builds the target's sessions; fails when a file it needs (CA, JWT secret) is unusable.
     init(
@@ -58,37 +60,57 @@ final class TargetMonitor: Sendable {
         )
     }
 
-    /// Keeps a minted token fresh until cancelled; returns at once when there is none.
+    /// Keeps a minted token fresh until the target stops or the task is cancelled; returns at
+    /// once when there is none to keep fresh.
     func refreshTokens() async {
         guard let token = self.token, let interval = token.refreshInterval else { return }
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: interval)
-                try await token.refresh()
-            } catch is CancellationError {
-                return
-            } catch {
-                self.logger.error("cannot mint a token", metadata: ["error": "\(error)"])
+        let logger = self.logger
+        let stopped = self.stopped.stream
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in stopped {}
             }
+            group.addTask {
+                while !Task.isCancelled {
+                    do {
+                        try await Task.sleep(for: interval)
+                        try await token.refresh()
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        logger.error("cannot mint a token", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            await group.next()
+            group.cancelAll()
         }
     }
 
     /// Stops every session (`user_action`) and waits for their connections to close.
     func stop() async {
+        self.stopped.continuation.finish()
         let closes = self.sessions.map { $0.stop() }
         for close in closes { try? await close.get() }
     }
 
-    /// The operator's Retry for every session in `error`.
-    func retry() {
-        for session in self.sessions { session.retry() }
+    /// The operator's Retry for every session in `error` (`error → disconnected → connecting`);
+    /// harmless for the others. The future holds how many sessions were retried.
+    @discardableResult
+    func retry() -> EventLoopFuture<Int> {
+        let retried = self.sessions.map { $0.retry() }
+        return EventLoopFuture.whenAllSucceed(retried, on: self.sessions[0].eventLoop).map { results in
+            results.count { $0 }
+        }
     }
 
-    /// Snapshots of every session.
+    /// Snapshots of every session, in session order, taken on all their loops at once.
     func snapshots() async -> [SessionSnapshot] {
+        let futures = self.sessions.map { $0.snapshot() }
         var snapshots: [SessionSnapshot] = []
-        for session in self.sessions {
-            if let snapshot = try? await session.snapshot().get() { snapshots.append(snapshot) }
+        snapshots.reserveCapacity(futures.count)
+        for future in futures {
+            if let snapshot = try? await future.get() { snapshots.append(snapshot) }
         }
         return snapshots
     }

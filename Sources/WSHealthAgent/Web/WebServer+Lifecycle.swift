@@ -2,10 +2,18 @@ import Hummingbird
 import NIOCore
 
 extension WebServer {
-    /// `GET /-/healthy` and `GET /-/ready`, as Prometheus exporters answer them.
+    /// `GET /-/healthy`, `GET /-/ready` and `POST /-/reload`, as Prometheus exporters answer them.
     func addLifecycleRoutes(to router: Router<BasicRequestContext>) {
         let agent = self.agent
         router.get("/-/healthy") { _, _ in "Healthy\n" }
+        router.post("/-/reload") { _, _ -> Response in
+            let outcome = await agent.reload()
+            return Response(
+                status: outcome.succeeded ? .ok : .internalServerError,
+                headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "\(outcome)\n"))
+            )
+        }
         router.get("/-/ready") { _, _ -> Response in
             agent.isReady
                 ? Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "Ready\n")))

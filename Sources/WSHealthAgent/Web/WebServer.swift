@@ -1,26 +1,62 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
+import WSHealthConfig
 
-/// The agent's HTTP server. Each concern registers its own routes (`WebServer+….swift`).
+/// The agent's HTTP server. Each concern registers its own routes (`WebServer+….swift`);
+/// `--web.config.file` adds TLS and basic authentication in front of all of them.
 struct WebServer {
     let agent: Agent
 
+    /// Hostile or broken clients get bounded headers and are dropped when idle, so nothing
+    /// they send grows the agent's memory; no endpoint reads a request body.
+    static let http1 = HTTP1Channel.Configuration(
+        idleTimeout: .seconds(30),
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: 8 * 1024,
+            maxHeaderListSize: 32 * 1024,
+            maxHeaderFieldCount: 100
+        )
+    )
+
     /// Serves until cancelled or shut down gracefully.
     func run() async throws {
+        let web = self.agent.options.webConfiguration
         let router = Router()
+        if !web.basicAuthUsers.isEmpty {
+            router.add(middleware: BasicAuthMiddleware(users: web.basicAuthUsers))
+        }
         self.addMetricsRoutes(to: router)
         self.addLifecycleRoutes(to: router)
         self.addStatusRoutes(to: router)
         var logger = self.agent.logger
         logger[metadataKey: "component"] = "web"
         let agent = self.agent
+        var server: HTTPServerBuilder = .http1(configuration: Self.http1)
+        if let tls = web.tlsServer {
+            server = try .tls(server, tlsConfiguration: Self.tlsConfiguration(tls))
+        }
         let app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(agent.options.host, port: agent.options.port)),
             onServerRunning: { channel in agent.serverStarted(port: channel.localAddress?.port ?? agent.options.port) },
             logger: logger
         )
         try await app.run()
+    }
+
+    /// The server's TLS settings from the web configuration's certificate and key files.
+    static func tlsConfiguration(_ tls: WebConfiguration.TLSServer) throws -> NIOSSL.TLSConfiguration {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certFile).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.keyFile, format: .pem)
+            return .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        } catch {
+            throw AgentError("tls_server_config: cannot load \(tls.certFile) / \(tls.keyFile): \(error)")
+        }
     }
 }

@@ -71,6 +71,12 @@ final class ConfigMapping {
         return ConfigNode(entry.value, path: childPath(key), isSecret: secret, decoder: decoder)
     }
 
+    /// Every entry, in document order, each marked as read: for mappings whose keys are data
+    /// (user names), not settings.
+    func entries(secret: Bool = false) -> [(key: String, value: ConfigNode)] {
+        entries.compactMap { entry in self[entry.key, secret: secret].map { (entry.key, $0) } }
+    }
+
     /// The section at `key` decoded, or nil when the key is absent, null or not a mapping (reported).
     func section<Section: ConfigSection>(_ key: String, as type: Section.Type = Section.self) -> Section? {
         self[key]?.mapping().map(Section.init(decoding:))

@@ -1,0 +1,128 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+import WSHealthConfig
+
+/// What a configuration reload did.
+public struct ReloadOutcome: Sendable, CustomStringConvertible {
+    /// Whether the new configuration is now running.
+    public var succeeded: Bool
+    /// Why it failed: every problem of the file, with key paths.
+    public var problems: [String]
+    /// Targets started, stopped, restarted (changed) and left untouched.
+    public var added = 0
+    public var removed = 0
+    public var changed = 0
+    public var unchanged = 0
+
+    static func failure(_ problems: [String]) -> ReloadOutcome { ReloadOutcome(succeeded: false, problems: problems) }
+
+    /// One line for logs and the HTTP answer.
+    public var description: String {
+        guard self.succeeded else { return "reload failed: " + self.problems.joined(separator: "; ") }
+        return
+            "reloaded: \(self.added) added, \(self.removed) removed, \(self.changed) changed, \(self.unchanged) unchanged"
+    }
+}
+
+/// A reload waiting for the agent's run loop, which applies reloads one at a time.
+struct ReloadRequest: Sendable {
+    let reply: CheckedContinuation<ReloadOutcome, Never>
+}
+
+extension Agent {
+    /// Re-reads the configuration file and applies it: added targets start, removed ones stop
+    /// (`user_action`), changed ones restart, unchanged sessions are not disturbed. A broken
+    /// file changes nothing; the old configuration keeps running.
+    public func reload() async -> ReloadOutcome {
+        await withCheckedContinuation { continuation in
+            let reloads = self.state.withLock { $0.reloads }
+            guard let reloads, case .enqueued = reloads.yield(ReloadRequest(reply: continuation)) else {
+                continuation.resume(returning: .failure(["the agent is not running"]))
+                return
+            }
+        }
+    }
+
+    /// Runs on the agent's run loop; returns the outcome and the targets it started.
+    func applyReload() async -> (ReloadOutcome, [TargetMonitor]) {
+        let (outcome, started) = await self.replaceTargets()
+        if outcome.succeeded {
+            self.logger.info("\(outcome)")
+        } else {
+            self.logger.error("\(outcome)", metadata: ["file": "\(self.options.configurationFile ?? "")"])
+        }
+        AgentMetrics.recordReload(success: outcome.succeeded, in: self.registry)
+        return (outcome, started)
+    }
+
+    private func replaceTargets() async -> (ReloadOutcome, [TargetMonitor]) {
+        guard let file = self.options.configurationFile else {
+            return (.failure(["no configuration file to reload (the configuration was given in code)"]), [])
+        }
+        let configuration: AgentConfiguration
+        do {
+            configuration = try AgentConfiguration.load(path: file)
+        } catch {
+            return (.failure(error.messages), [])
+        }
+        let old = self.targets
+        let oldByName = Dictionary(uniqueKeysWithValues: old.map { ($0.configuration.name, $0) })
+        let newNames = Set(configuration.targets.map(\.name))
+        let fresh = configuration.targets.filter { oldByName[$0.name]?.configuration != $0 }
+        // Check what a new target needs (CA, JWT secret) before anything is stopped.
+        var problems: [String] = []
+        for target in fresh {
+            do {
+                _ = try TargetMonitor.sessionSettings(for: target)
+            } catch {
+                problems.append("targets \(target.name): \(error)")
+            }
+        }
+        guard problems.isEmpty else { return (.failure(problems), []) }
+
+        var outcome = ReloadOutcome(succeeded: true, problems: [])
+        // Stop removed and changed targets first: their series must be gone before the new
+        // ones register under the same labels.
+        for target in old
+        where !newNames.contains(target.configuration.name)
+            || fresh.contains(where: { $0.name == target.configuration.name })
+        {
+            await target.stop()
+            target.statistics.unregister()
+            if newNames.contains(target.configuration.name) { outcome.changed += 1 } else { outcome.removed += 1 }
+        }
+        var running: [TargetMonitor] = []
+        var started: [TargetMonitor] = []
+        for target in configuration.targets {
+            if let kept = oldByName[target.name], kept.configuration == target {
+                running.append(kept)
+                outcome.unchanged += 1
+                continue
+            }
+            if oldByName[target.name] == nil { outcome.added += 1 }
+            do {
+                let monitor = try self.makeTarget(target)
+                try await monitor.start()
+                running.append(monitor)
+                started.append(monitor)
+            } catch {
+                outcome.succeeded = false
+                outcome.problems.append("targets \(target.name): \(error)")
+            }
+        }
+        self.state.withLock {
+            $0.targets = running
+            $0.configuration = configuration
+        }
+        return (outcome, started)
+    }
+
+    /// Reloads on every SIGHUP, the way Prometheus and its exporters do.
+    func reloadOnHangups() async {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            _ = await self.reload()
+        }
+    }
+}
