@@ -10,10 +10,9 @@ extension AgentConfiguration {
             return nil
         }
         let targets = decodeTargets(mapping["targets"], path: mapping.childPath("targets"), decoder: decoder)
-        // Further top-level sections (`alerting`, …) are read here, each with `mapping.section("key")`
-        // or its own decoding function, before the unknown keys are reported.
+        let alerting = mapping.section("alerting", as: AlertingConfiguration.self) ?? AlertingConfiguration()
         mapping.reportUnknownKeys()
-        return targets.map(AgentConfiguration.init(targets:))
+        return targets.map { AgentConfiguration(targets: $0, alerting: alerting) }
     }
 
     /// Decodes the `targets` list: at least one target, every one valid, names unique.

@@ -14,10 +14,13 @@ public import Foundation
 public struct AgentConfiguration: Sendable, Equatable {
     /// The backends to keep sessions open to; at least one, names unique.
     public var targets: [TargetConfiguration]
+    /// The built-in alert rules and where their notifications go.
+    public var alerting: AlertingConfiguration
 
     /// Creates a configuration. No validation happens here: values built in code are taken as they are.
-    public init(targets: [TargetConfiguration]) {
+    public init(targets: [TargetConfiguration], alerting: AlertingConfiguration = AlertingConfiguration()) {
         self.targets = targets
+        self.alerting = alerting
     }
 
     /// Decodes and validates a YAML configuration.

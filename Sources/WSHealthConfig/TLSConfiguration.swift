@@ -23,9 +23,22 @@ extension TLSConfiguration: ConfigSection {
         if let skip = mapping["insecure_skip_verify"]?.bool() {
             insecureSkipVerify = skip
         }
-        if let name = mapping["server_name"]?.string(), !name.isEmpty {
-            serverName = name
+        if let node = mapping["server_name"], let name = node.string(), !name.isEmpty {
+            // An IP address is never sent as SNI, and NIOSSL accepts any subject alternative
+            // name the certificate holds for it: checking against it would verify little.
+            if Self.isIPAddress(name) {
+                node.report("must be a host name, not an IP address, got \(name.quoted)")
+            } else {
+                serverName = name
+            }
         }
         mapping.reportUnknownKeys()
+    }
+
+    /// Whether `name` is an IPv4 address in dotted decimal, or an IPv6 address.
+    static func isIPAddress(_ name: String) -> Bool {
+        if name.contains(":") { return true }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in UInt8(part) != nil }
     }
 }

@@ -2,7 +2,7 @@ extension BadConfiguration {
     /// Rows about the document's structure: syntax, unknown keys, lists and mappings, many problems at once.
     static let documents: [BadConfiguration] = [
         .init("unknown key in a target", target("reconect: {}"), ["targets[0].reconect: unknown key"]),
-        .init("unknown top-level key", "alerting: {}\n" + target("sessions: 1"), ["alerting: unknown key"]),
+        .init("unknown top-level key", "alerts: {}\n" + target("sessions: 1"), ["alerts: unknown key"]),
         .init("empty targets", "targets: []", ["targets: at least one target is required"]),
         .init("empty document", "", ["targets: at least one target is required"]),
         .init("targets not a list", "targets: {name: a}", ["targets: must be a list, got a mapping"]),
@@ -55,7 +55,7 @@ extension BadConfiguration {
               - name: a
                 url: ws://h/z
                 tls: {}
-            alerting: {}
+            alerts: {}
             """,
             [
                 "targets[0].sessions: must be at least 1, got 0",
@@ -74,7 +74,7 @@ extension BadConfiguration {
                 "targets[1].token.param: must not be empty",
                 #"targets[2].name: duplicate target name "a" (also targets[0])"#,
                 "targets[2].tls: only valid for a wss:// url",
-                "alerting: unknown key",
+                "alerts: unknown key",
             ]
         ),
     ]
