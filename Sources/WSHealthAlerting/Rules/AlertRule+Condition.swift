@@ -1,0 +1,82 @@
+import Foundation
+import WSHealthConfig
+
+/// What a rule found true of a target: the words of its alert, with the numbers.
+struct RuleFinding: Sendable, Hashable {
+    /// The `summary` annotation.
+    var summary: String
+    /// The `description` annotation.
+    var description: String
+}
+
+extension AlertRule {
+    /// The rule's condition on one target: a finding while it holds, nil otherwise.
+    ///
+    /// `history` holds the target's counters including this evaluation's.
+    func check(
+        _ target: TargetObservation,
+        history: CounterHistory,
+        settings: AlertRuleSettings,
+        now: Date
+    ) -> RuleFinding? {
+        let name = target.target
+        let of = "of \(RuleFormat.count(target.sessions, "session"))"
+        switch self {
+        case .authFailed:
+            guard target.authFailedSessions > 0 else { return nil }
+            return RuleFinding(
+                summary: "WebSocket target \(name): authentication refused",
+                description: "\(target.authFailedSessions) \(of) to \(target.url) in error: the server refused "
+                    + "the credentials (HTTP 401/403 or close 1008)"
+            )
+        case .maxRetriesExceeded:
+            guard target.maxRetriesExceededSessions > 0 else { return nil }
+            let attempts = target.maxReconnectAttempts
+            return RuleFinding(
+                summary: "WebSocket target \(name): gave up reconnecting",
+                description: "\(attempts) of \(attempts) reconnect attempts to \(target.url) "
+                    + "\(RuleFormat.outcome(ofFailure: target.lastFailureReason)); "
+                    + "\(target.maxRetriesExceededSessions) \(of) in error"
+            )
+        case .dataStale:
+            guard target.staleSessions > 0 else { return nil }
+            let silence = target.longestSilence.map { "for \(RuleFormat.duration($0))" } ?? "within stale_after"
+            return RuleFinding(
+                summary: "WebSocket target \(name): data stale",
+                description: "no message \(silence) on \(target.staleSessions) \(of) to \(target.url)"
+            )
+        case .targetDown:
+            guard target.sessions > 0, target.receivingDataSessions == 0 else { return nil }
+            var description = "no data from \(target.url): 0 \(of) receive data"
+            if target.highestReconnectAttempt > 0 {
+                description += "; reconnect attempt \(target.highestReconnectAttempt) of \(target.maxReconnectAttempts)"
+            }
+            if let reason = target.lastFailureReason { description += "; last failure: \(reason)" }
+            return RuleFinding(summary: "WebSocket target \(name): down", description: description)
+        case .flapping:
+            let window = settings.flappingWindow
+            let disconnects = history.increase(over: window, at: now).disconnects
+            guard disconnects >= max(1, settings.flappingDisconnects) else { return nil }
+            return RuleFinding(
+                summary: "WebSocket target \(name): flapping",
+                description: "\(RuleFormat.count(disconnects, "disconnect")) from \(target.url) in the last "
+                    + "\(RuleFormat.duration(window)) (threshold \(settings.flappingDisconnects))"
+            )
+        case .lowSuccessRatio:
+            let window = settings.successRatioWindow
+            let increase = history.increase(over: window, at: now)
+            let outcomes = increase.enteredConnected + increase.enteredError
+            // Too few attempts say nothing; attempts without an outcome yet have no ratio.
+            guard increase.attempts >= settings.successRatioMinAttempts, outcomes > 0 else { return nil }
+            let ratio = Double(increase.enteredConnected) / Double(outcomes)
+            guard ratio < settings.successRatioThreshold else { return nil }
+            return RuleFinding(
+                summary: "WebSocket target \(name): low connection success ratio",
+                description: "\(RuleFormat.percent(ratio)) of connections to \(target.url) succeeded in the last "
+                    + "\(RuleFormat.duration(window)) (\(increase.enteredConnected) connected, "
+                    + "\(increase.enteredError) in error, \(RuleFormat.count(increase.attempts, "attempt"))); "
+                    + "threshold \(RuleFormat.percent(settings.successRatioThreshold))"
+            )
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// The built-in rules of issue 4, one alert per rule and target.
+///
+/// The raw value is the `alertname` label, so it is also the `alertname` label of the
+/// `wshealth_alerts_firing` gauge: `AlertRule.allCases` × targets are the series to export at 0.
+public enum AlertRule: String, CaseIterable, Hashable, Sendable {
+    /// A session is in `error` because of authentication (HTTP 401/403 or close 1008).
+    case authFailed = "WebSocketAuthFailed"
+    /// A session ran out of reconnect attempts and is in `error`.
+    case maxRetriesExceeded = "WebSocketMaxRetriesExceeded"
+    /// A session is connected but no message arrived for `stale_after`.
+    case dataStale = "WebSocketDataStale"
+    /// No session of the target is in `receiving_data`.
+    case targetDown = "WebSocketTargetDown"
+    /// At least N involuntary disconnects within a window.
+    case flapping = "WebSocketFlapping"
+    /// The share of outcomes that reached `connected` within a window is below a threshold.
+    case lowSuccessRatio = "WebSocketLowSuccessRatio"
+
+    /// The `alertname` label.
+    public var alertname: String { self.rawValue }
+
+    /// The `severity` label.
+    public var severity: AlertSeverity {
+        switch self {
+        case .authFailed, .maxRetriesExceeded, .targetDown: .critical
+        case .dataStale, .flapping, .lowSuccessRatio: .warning
+        }
+    }
+}
+
+/// The `severity` label of an alert.
+public enum AlertSeverity: String, Hashable, Sendable {
+    /// Someone must act now.
+    case critical
+    /// Something degrades; look at it soon.
+    case warning
+}

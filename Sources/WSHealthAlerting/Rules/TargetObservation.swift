@@ -1,0 +1,98 @@
+/// What the rules see of one monitored target at one evaluation: counts of its sessions now,
+/// and counters since the agent started.
+///
+/// The evaluator keeps earlier counter samples itself, so the owner reports plain totals and
+/// the windowed rules (`WebSocketFlapping`, `WebSocketLowSuccessRatio`) work out increases.
+public struct TargetObservation: Sendable, Hashable {
+    /// The target's name: the `target` label.
+    public var target: String
+    /// The target's URL with secrets removed, as it may appear in a notification.
+    public var url: String
+    /// How many sessions the target runs.
+    public var sessions: Int
+    /// The configured maximum of consecutive reconnect attempts.
+    public var maxReconnectAttempts: Int
+    /// Sessions in `error` because the server refused the credentials.
+    public var authFailedSessions: Int
+    /// Sessions in `error` because they ran out of reconnect attempts.
+    public var maxRetriesExceededSessions: Int
+    /// Connected sessions whose data is stale.
+    public var staleSessions: Int
+    /// The longest time without a message among the stale sessions, for the description.
+    public var longestSilence: Duration?
+    /// Sessions in `receiving_data`.
+    public var receivingDataSessions: Int
+    /// The highest consecutive reconnect attempt among the sessions.
+    public var highestReconnectAttempt: Int
+    /// Why the target's most recent failed attempt failed: a `reason` label value such as
+    /// `refused`, `timeout`, `auth_failed`.
+    public var lastFailureReason: String?
+    /// Counters since the agent started.
+    public var counters: TargetCounters
+
+    /// Creates an observation; the counts default to a healthy target with no history.
+    public init(
+        target: String,
+        url: String,
+        sessions: Int,
+        maxReconnectAttempts: Int,
+        authFailedSessions: Int = 0,
+        maxRetriesExceededSessions: Int = 0,
+        staleSessions: Int = 0,
+        longestSilence: Duration? = nil,
+        receivingDataSessions: Int,
+        highestReconnectAttempt: Int = 0,
+        lastFailureReason: String? = nil,
+        counters: TargetCounters = TargetCounters()
+    ) {
+        self.target = target
+        self.url = url
+        self.sessions = sessions
+        self.maxReconnectAttempts = maxReconnectAttempts
+        self.authFailedSessions = authFailedSessions
+        self.maxRetriesExceededSessions = maxRetriesExceededSessions
+        self.staleSessions = staleSessions
+        self.longestSilence = longestSilence
+        self.receivingDataSessions = receivingDataSessions
+        self.highestReconnectAttempt = highestReconnectAttempt
+        self.lastFailureReason = lastFailureReason
+        self.counters = counters
+    }
+}
+
+/// Cumulative counters of one target since the agent started; they only grow (a decrease is
+/// taken as a restart of the target and starts its window history again).
+public struct TargetCounters: Sendable, Hashable {
+    /// Involuntary ends of open connections (every disconnect cause but `user_action`).
+    public var disconnects: Int
+    /// Entries into `connected`.
+    public var enteredConnected: Int
+    /// Entries into `error`.
+    public var enteredError: Int
+    /// Connection attempts started.
+    public var attempts: Int
+
+    /// Creates counters.
+    public init(disconnects: Int = 0, enteredConnected: Int = 0, enteredError: Int = 0, attempts: Int = 0) {
+        self.disconnects = disconnects
+        self.enteredConnected = enteredConnected
+        self.enteredError = enteredError
+        self.attempts = attempts
+    }
+
+    /// Whether any counter is below its value in `earlier`.
+    func hasDecreased(since earlier: TargetCounters) -> Bool {
+        self.disconnects < earlier.disconnects || self.enteredConnected < earlier.enteredConnected
+            || self.enteredError < earlier.enteredError || self.attempts < earlier.attempts
+    }
+
+    /// The increase of every counter since `earlier`.
+    func increase(since earlier: TargetCounters) -> TargetCounters {
+        TargetCounters(
+            disconnects: self.disconnects - earlier.disconnects,
+            enteredConnected: self.enteredConnected - earlier.enteredConnected,
+            enteredError: self.enteredError - earlier.enteredError,
+            attempts: self.attempts - earlier.attempts
+        )
+    }
+}
