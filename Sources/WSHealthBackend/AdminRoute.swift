@@ -63,13 +63,15 @@ enum AdminRoute: Hashable {
     }
 
     private static let faultNames = [
-        "drop", "close", "stall", "garbage", "refuse-tokens", "auth-mode", "slow-handshake", "down", "reset",
+        "drop", "close", "stall", "garbage", "refuse-tokens", "auth-mode", "slow-handshake", "down", "reject-upgrade",
+        "bad-handshake", "binary", "oversize", "bad-frame", "reset",
     ]
 
     private static func fault(named name: String, target: RequestTarget) throws(Rejection) -> BackendFault {
         switch name {
         case "drop": return .drop
         case "garbage": return .garbage
+        case "binary": return .binary
         case "reset": return .reset
         case "stall": return .stall(enabled: try self.bool("enabled", in: target))
         case "refuse-tokens": return .refuseTokens(enabled: try self.bool("enabled", in: target))
@@ -91,6 +93,24 @@ enum AdminRoute: Hashable {
                 throw .badRequest("seconds: must be a non-negative number or a duration such as 5s, got \"\(seconds)\"")
             }
             return .down(duration: parsed)
+        case "reject-upgrade":
+            let text = try self.required("status", in: target)
+            guard let status = Int(text) else {
+                throw .badRequest("status: must be an HTTP status such as 503 (0 clears), got \"\(text)\"")
+            }
+            return .rejectUpgrade(status: status)
+        case "bad-handshake":
+            return .badHandshake(try self.choice(BadHandshake.self, "kind", in: target))
+        case "bad-frame":
+            // Without `kind`, the first and plainest violation: a reserved opcode.
+            guard target["kind"] != nil else { return .badFrame(.reservedOpcode) }
+            return .badFrame(try self.choice(BadFrame.self, "kind", in: target))
+        case "oversize":
+            let text = try self.required("bytes", in: target)
+            guard let bytes = Int(text) else {
+                throw .badRequest("bytes: must be a number of bytes such as 2097152, got \"\(text)\"")
+            }
+            return .oversize(bytes: bytes)
         case "close":
             let text = try self.required("code", in: target)
             guard let code = UInt16(text) else {
@@ -107,6 +127,21 @@ enum AdminRoute: Hashable {
             throw .badRequest("\(name): missing query parameter")
         }
         return value
+    }
+
+    /// One of an enumeration's raw values; the message lists them all.
+    private static func choice<Choice: RawRepresentable<String> & CaseIterable>(
+        _ type: Choice.Type,
+        _ name: String,
+        in target: RequestTarget
+    ) throws(Rejection) -> Choice {
+        let value = try self.required(name, in: target)
+        guard let parsed = Choice(rawValue: value) else {
+            let names = Choice.allCases.map(\.rawValue)
+            let list = names.dropLast().joined(separator: ", ") + " or " + names.last!
+            throw .badRequest("\(name): must be \(list), got \"\(value)\"")
+        }
+        return parsed
     }
 
     private static func bool(_ name: String, in target: RequestTarget) throws(Rejection) -> Bool {

@@ -14,6 +14,17 @@ public enum BackendFault: Sendable, Hashable {
     case authMode(AuthRefusalMode)
     /// Wait `delay` before answering each upgrade request; `.zero` clears the switch.
     case slowHandshake(delay: Duration)
+    /// While `status` is not 0, answer every upgrade request with that HTTP status instead of
+    /// switching protocols, as an overloaded proxy answers 503; 0 clears the switch.
+    case rejectUpgrade(status: Int)
+    /// While not `.off`, answer every upgrade request with a broken handshake; `.off` clears the switch.
+    case badHandshake(BadHandshake)
+    /// Send one binary message to every client now.
+    case binary
+    /// Send one text message of exactly `bytes` bytes of valid JSON to every client now.
+    case oversize(bytes: Int)
+    /// Send one frame that breaks RFC 6455 to every client now; a client must fail the connection (1002).
+    case badFrame(BadFrame)
     /// Close the WebSocket listener and every connection, and reopen the listener on the same port after `duration`.
     case down(duration: Duration)
     /// Clear every switch, and reopen the listener now if it is down.
@@ -29,6 +40,11 @@ public enum BackendFault: Sendable, Hashable {
         case .refuseTokens: "refuse-tokens"
         case .authMode: "auth-mode"
         case .slowHandshake: "slow-handshake"
+        case .rejectUpgrade: "reject-upgrade"
+        case .badHandshake: "bad-handshake"
+        case .binary: "binary"
+        case .oversize: "oversize"
+        case .badFrame: "bad-frame"
         case .down: "down"
         case .reset: "reset"
         }
@@ -50,10 +66,27 @@ public enum BackendFault: Sendable, Hashable {
             try Self.validate(delay, name: "delay")
         case .down(let duration):
             try Self.validate(duration, name: "seconds")
-        case .drop, .stall, .garbage, .refuseTokens, .authMode, .reset:
+        case .rejectUpgrade(let status):
+            // 1xx answers are not final, and 101 is the upgrade itself.
+            guard status == 0 || Self.rejectionStatuses.contains(status) else {
+                throw .invalidFault("status: must be 0 (off) or an HTTP status 200-599, got \(status)")
+            }
+        case .oversize(let bytes):
+            guard Self.oversizeBytes.contains(bytes) else {
+                throw .invalidFault(
+                    "bytes: must be between \(Self.oversizeBytes.lowerBound) and \(Self.oversizeBytes.upperBound), got \(bytes)"
+                )
+            }
+        case .drop, .stall, .garbage, .refuseTokens, .authMode, .reset, .badHandshake, .binary, .badFrame:
             break
         }
     }
+
+    /// The HTTP statuses `reject-upgrade` may answer with.
+    public static let rejectionStatuses = 200...599
+
+    /// The sizes `oversize` may send: from the smallest padded JSON object, `{"padding":""}`, to 64 MiB.
+    public static let oversizeBytes = 14...67_108_864
 
     /// The longest delay or downtime a fault accepts, so that it always fits an event loop deadline.
     public static let maximumDuration: Duration = .seconds(100 * 365 * 24 * 3_600)

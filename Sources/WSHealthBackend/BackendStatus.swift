@@ -6,7 +6,7 @@ import WSHealthConfig
 public struct BackendStatus: Sendable, Hashable, Codable {
     /// WebSocket clients currently connected and receiving metrics.
     public var connectedClients: Int
-    /// Text messages handed to clients since start (metrics and garbage).
+    /// Text messages handed to clients since start (metrics, garbage and oversize; not binary or bad frames).
     public var messagesSent: Int
     /// Upgrade requests on the endpoint's path that were accepted.
     public var handshakesAccepted: Int
@@ -51,6 +51,10 @@ public struct BackendSwitches: Sendable, Hashable, Codable {
     public var handshakeDelay: Duration = .zero
     /// Whether the WebSocket listener is closed by a `down` fault.
     public var down: Bool = false
+    /// The HTTP status every upgrade request is answered with; 0 when upgrades are not rejected.
+    public var rejectUpgradeStatus: Int = 0
+    /// How upgrade requests are answered when the handshake is broken on purpose.
+    public var badHandshake: BadHandshake = .off
 
     /// Creates switches; the defaults are the backend's normal behaviour.
     public init(
@@ -58,13 +62,17 @@ public struct BackendSwitches: Sendable, Hashable, Codable {
         refuseTokens: Bool = false,
         authMode: AuthRefusalMode = .http403,
         handshakeDelay: Duration = .zero,
-        down: Bool = false
+        down: Bool = false,
+        rejectUpgradeStatus: Int = 0,
+        badHandshake: BadHandshake = .off
     ) {
         self.stalled = stalled
         self.refuseTokens = refuseTokens
         self.authMode = authMode
         self.handshakeDelay = handshakeDelay
         self.down = down
+        self.rejectUpgradeStatus = rejectUpgradeStatus
+        self.badHandshake = badHandshake
     }
 
     /// The names of the switches that differ from normal behaviour, e.g. `["stall", "slow-handshake"]`.
@@ -75,6 +83,8 @@ public struct BackendSwitches: Sendable, Hashable, Codable {
         if self.authMode != .http403 { names.append("auth-mode") }
         if self.handshakeDelay > .zero { names.append("slow-handshake") }
         if self.down { names.append("down") }
+        if self.rejectUpgradeStatus != 0 { names.append("reject-upgrade") }
+        if self.badHandshake != .off { names.append("bad-handshake") }
         return names
     }
 
@@ -84,6 +94,8 @@ public struct BackendSwitches: Sendable, Hashable, Codable {
         case authMode = "auth_mode"
         case handshakeDelay = "handshake_delay"
         case down
+        case rejectUpgradeStatus = "reject_upgrade_status"
+        case badHandshake = "bad_handshake"
         case active
     }
 
@@ -103,6 +115,8 @@ public struct BackendSwitches: Sendable, Hashable, Codable {
         }
         self.handshakeDelay = parsed
         self.down = try container.decode(Bool.self, forKey: .down)
+        self.rejectUpgradeStatus = try container.decode(Int.self, forKey: .rejectUpgradeStatus)
+        self.badHandshake = try container.decode(BadHandshake.self, forKey: .badHandshake)
     }
 
     /// Encodes switches, with the list of active ones for people reading `/status`.
@@ -113,6 +127,8 @@ public struct BackendSwitches: Sendable, Hashable, Codable {
         try container.encode(self.authMode, forKey: .authMode)
         try container.encode(PrometheusDuration.format(self.handshakeDelay), forKey: .handshakeDelay)
         try container.encode(self.down, forKey: .down)
+        try container.encode(self.rejectUpgradeStatus, forKey: .rejectUpgradeStatus)
+        try container.encode(self.badHandshake, forKey: .badHandshake)
         try container.encode(self.active, forKey: .active)
     }
 }

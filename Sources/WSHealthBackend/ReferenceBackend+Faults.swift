@@ -5,6 +5,14 @@ extension ReferenceBackend {
     /// The text the `garbage` fault sends: deliberately not JSON.
     static let garbageText = "<<garbage: this message is not JSON>>"
 
+    /// The payload of the `binary` fault's message.
+    static let binaryPayload = ByteBuffer(bytes: [0x77, 0x73, 0x68, 0x00, 0x01, 0x02, 0xFE, 0xFF])
+
+    /// The `oversize` fault's message: a JSON object of exactly `bytes` bytes (at least 14).
+    static func oversizeText(bytes: Int) -> String {
+        #"{"padding":""# + String(repeating: "x", count: bytes - 14) + #""}"#
+    }
+
     /// Carries out a validated fault; the future completes once it is in effect on every connection.
     func applyValidated(_ fault: BackendFault) -> EventLoopFuture<Void> {
         let eventLoop = self.eventLoopGroup.any()
@@ -19,6 +27,18 @@ extension ReferenceBackend {
             }.map { _ in }
         case .garbage:
             return self.broadcast(text: Self.garbageText, respectingStall: false, on: eventLoop)
+        case .oversize(let bytes):
+            return self.broadcast(text: Self.oversizeText(bytes: bytes), respectingStall: false, on: eventLoop)
+        case .binary:
+            let frame = EncodedFrame.make(
+                firstByte: 0x82,
+                payload: Self.binaryPayload,
+                allocator: ByteBufferAllocator()
+            )
+            return self.broadcast(frame: frame, isTextMessage: false, respectingStall: false, on: eventLoop)
+        case .badFrame(let kind):
+            let frame = kind.encoded(allocator: ByteBufferAllocator())
+            return self.broadcast(frame: frame, isTextMessage: false, respectingStall: false, on: eventLoop)
         case .stall(let enabled):
             self.backendState.updateSwitches { $0.stalled = enabled }
             return self.barrier(on: eventLoop)
@@ -30,6 +50,12 @@ extension ReferenceBackend {
             return eventLoop.makeSucceededVoidFuture()
         case .slowHandshake(let delay):
             self.backendState.updateSwitches { $0.handshakeDelay = delay }
+            return eventLoop.makeSucceededVoidFuture()
+        case .rejectUpgrade(let status):
+            self.backendState.updateSwitches { $0.rejectUpgradeStatus = status }
+            return eventLoop.makeSucceededVoidFuture()
+        case .badHandshake(let kind):
+            self.backendState.updateSwitches { $0.badHandshake = kind }
             return eventLoop.makeSucceededVoidFuture()
         case .down(let duration):
             return self.listener?.goDown(for: duration) ?? eventLoop.makeSucceededVoidFuture()
@@ -50,11 +76,21 @@ extension ReferenceBackend {
     /// Sends `text` to every peer, encoded once; counts the messages actually handed over.
     @discardableResult
     func broadcast(text: String, respectingStall: Bool, on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
-        let frame = EncodedTextFrame.make(text, allocator: ByteBufferAllocator())
+        let frame = EncodedFrame.text(text, allocator: ByteBufferAllocator())
+        return self.broadcast(frame: frame, isTextMessage: true, respectingStall: respectingStall, on: eventLoop)
+    }
+
+    /// Sends an encoded frame to every peer; only text messages count in `messages_sent`.
+    private func broadcast(
+        frame: ByteBuffer,
+        isTextMessage: Bool,
+        respectingStall: Bool,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<Void> {
         let backendState = self.backendState
         return self.registry.forEachPeer(
             on: eventLoop,
-            afterEachLoop: { backendState.recordMessagesSent($0) }
+            afterEachLoop: { if isTextMessage { backendState.recordMessagesSent($0) } }
         ) { peer in
             // Checked on the peer's loop, so a stall applied before this batch runs silences it.
             !(respectingStall && backendState.isStalled) && peer.send(encodedFrame: frame)

@@ -69,15 +69,37 @@ final class WebSocketEndpoint: Sendable {
             return channel.eventLoop.makeSucceededFuture(nil)
         }
         let token = Self.token(target: target, headers: head.headers)
-        return self.afterHandshakeDelay(on: channel).flatMap { () -> EventLoopFuture<Bool> in
-            guard let token, !self.backendState.switches.refuseTokens else {
-                return channel.eventLoop.makeSucceededFuture(false)
+        return self.afterHandshakeDelay(on: channel).flatMap { () -> EventLoopFuture<HTTPHeaders?> in
+            // A proxy in front of the handler answers before any token is looked at.
+            let switches = self.backendState.switches
+            if switches.rejectUpgradeStatus != 0 {
+                responder.value.verdict = .rejected(HTTPResponseStatus(statusCode: switches.rejectUpgradeStatus))
+                return channel.eventLoop.makeSucceededFuture(nil)
             }
+            if switches.badHandshake != .off {
+                responder.value.verdict = .broken(switches.badHandshake)
+                return channel.eventLoop.makeSucceededFuture(nil)
+            }
+            return self.verify(token, channel: channel, responder: responder)
+        }
+    }
+
+    /// Checks the token (and the refuse-tokens switch) and records the verdict.
+    private func verify(
+        _ token: String?,
+        channel: any Channel,
+        responder: NIOLoopBound<HandshakeResponder>
+    ) -> EventLoopFuture<HTTPHeaders?> {
+        let verdict: EventLoopFuture<Bool>
+        if let token, !self.backendState.switches.refuseTokens {
             // jwt-kit verifies asynchronously; this short task lives only for the handshake.
             let verified = channel.eventLoop.makePromise(of: Bool.self)
             verified.completeWithTask { await self.verifier.isValid(token) }
-            return verified.futureResult
-        }.map { accepted -> HTTPHeaders? in
+            verdict = verified.futureResult
+        } else {
+            verdict = channel.eventLoop.makeSucceededFuture(false)
+        }
+        return verdict.map { accepted -> HTTPHeaders? in
             self.backendState.recordHandshake(accepted: accepted)
             if accepted {
                 responder.value.verdict = .accepted

@@ -46,6 +46,9 @@ struct ConnectionErrorClassifierTests {
         #expect(
             ConnectionErrorClassifier.classify(NIOHTTPClientUpgradeError.responseProtocolNotFound) == .protocolError
         )
+        // A wrong `Sec-WebSocket-Accept`, and an answer that is not HTTP (another protocol's port).
+        #expect(ConnectionErrorClassifier.classify(NIOHTTPClientUpgradeError.upgraderDeniedUpgrade) == .protocolError)
+        #expect(ConnectionErrorClassifier.classify(HTTPParserError.invalidConstant) == .protocolError)
     }
 
     /// Oversized messages are told apart from other protocol errors.
@@ -58,5 +61,7 @@ struct ConnectionErrorClassifierTests {
         )
         #expect(!ConnectionErrorClassifier.isMessageTooLarge(NIOWebSocketError.multiByteControlFrameLength))
         #expect(ConnectionErrorClassifier.isProtocolError(NIOWebSocketError.multiByteControlFrameLength))
+        #expect(ConnectionErrorClassifier.isProtocolError(WebSocketViolation.reservedOpcode(0x3)))
+        #expect(!ConnectionErrorClassifier.isMessageTooLarge(WebSocketViolation.reservedBits))
     }
 }

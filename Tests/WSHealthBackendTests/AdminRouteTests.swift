@@ -21,6 +21,20 @@ import Testing
         ("/faults/down?seconds=2", .down(duration: .seconds(2))),
         ("/faults/down?seconds=0.5", .down(duration: .milliseconds(500))),
         ("/faults/down?seconds=1m", .down(duration: .seconds(60))),
+        ("/faults/reject-upgrade?status=503", .rejectUpgrade(status: 503)),
+        ("/faults/reject-upgrade?status=0", .rejectUpgrade(status: 0)),
+        ("/faults/bad-handshake?kind=wrong-accept", .badHandshake(.wrongAccept)),
+        ("/faults/bad-handshake?kind=not-http", .badHandshake(.notHTTP)),
+        ("/faults/bad-handshake?kind=hang-up", .badHandshake(.hangUp)),
+        ("/faults/bad-handshake?kind=off", .badHandshake(.off)),
+        ("/faults/binary", .binary),
+        ("/faults/oversize?bytes=2097152", .oversize(bytes: 2_097_152)),
+        ("/faults/oversize?bytes=14", .oversize(bytes: 14)),
+        ("/faults/bad-frame", .badFrame(.reservedOpcode)),
+        ("/faults/bad-frame?kind=reserved-bits", .badFrame(.reservedBits)),
+        ("/faults/bad-frame?kind=fragmented-control", .badFrame(.fragmentedControl)),
+        ("/faults/bad-frame?kind=orphan-continuation", .badFrame(.orphanContinuation)),
+        ("/faults/bad-frame?kind=masked", .badFrame(.masked)),
         ("/faults/reset", .reset),
     ])
     func parsesFaults(uri: String, expected: BackendFault) throws {
@@ -47,6 +61,25 @@ import Testing
         ("/faults/slow-handshake?delay=fast", "got \"fast\""),
         ("/faults/down?seconds=-1", "seconds: must be a non-negative number or a duration"),
         ("/faults/down", "seconds: missing query parameter"),
+        ("/faults/reject-upgrade", "status: missing query parameter"),
+        ("/faults/reject-upgrade?status=busy", "status: must be an HTTP status such as 503 (0 clears), got \"busy\""),
+        ("/faults/reject-upgrade?status=101", "status: must be 0 (off) or an HTTP status 200-599, got 101"),
+        ("/faults/reject-upgrade?status=600", "status: must be 0 (off) or an HTTP status 200-599, got 600"),
+        ("/faults/reject-upgrade?status=-1", "got -1"),
+        ("/faults/bad-handshake", "kind: missing query parameter"),
+        (
+            "/faults/bad-handshake?kind=rude",
+            "kind: must be off, wrong-accept, not-http or hang-up, got \"rude\""
+        ),
+        ("/faults/oversize", "bytes: missing query parameter"),
+        ("/faults/oversize?bytes=1MiB", "bytes: must be a number of bytes such as 2097152, got \"1MiB\""),
+        ("/faults/oversize?bytes=13", "bytes: must be between 14 and 67108864, got 13"),
+        ("/faults/oversize?bytes=67108865", "bytes: must be between 14 and 67108864, got 67108865"),
+        (
+            "/faults/bad-frame?kind=opcode",
+            "kind: must be reserved-opcode, reserved-bits, fragmented-control, orphan-continuation or masked, "
+                + "got \"opcode\""
+        ),
     ])
     func badParametersAreBadRequests(uri: String, message: String) {
         #expect {

@@ -97,13 +97,17 @@ import WSHealthBackend
         try await RunningBackend.with { running in
             for fault: BackendFault in [
                 .stall(enabled: true), .refuseTokens(enabled: true), .authMode(.close1008),
-                .slowHandshake(delay: .seconds(1)), .down(duration: .seconds(3_600)),
+                .slowHandshake(delay: .seconds(1)), .down(duration: .seconds(3_600)), .rejectUpgrade(status: 503),
+                .badHandshake(.hangUp),
             ] {
                 try await running.backend.apply(fault)
             }
             #expect(
                 await running.backend.status().switches.active
-                    == ["stall", "refuse-tokens", "auth-mode", "slow-handshake", "down"]
+                    == [
+                        "stall", "refuse-tokens", "auth-mode", "slow-handshake", "down", "reject-upgrade",
+                        "bad-handshake",
+                    ]
             )
             #expect(try await running.admin(.POST, "/faults/reset").status == 200)
             #expect(await running.backend.status().switches == BackendSwitches())

@@ -39,7 +39,7 @@ import Testing
     /// Pre-encoded frames carry FIN+text, no mask, and the right length encoding.
     @Test(arguments: [0, 125, 126, 65_535, 65_536])
     func encodedTextFrameHeader(length: Int) throws {
-        var frame = EncodedTextFrame.make(String(repeating: "a", count: length), allocator: ByteBufferAllocator())
+        var frame = EncodedFrame.text(String(repeating: "a", count: length), allocator: ByteBufferAllocator())
         #expect(frame.readInteger(as: UInt8.self) == 0x81)
         let markerByte = frame.readInteger(as: UInt8.self)
         let marker = try #require(markerByte)
@@ -54,5 +54,37 @@ import Testing
             #expect(frame.readInteger(as: UInt64.self).map(Int.init) == length)
         }
         #expect(frame.readableBytes == length)
+    }
+
+    /// Each bad frame breaks exactly its rule: first byte (FIN, RSV, opcode), mask bit, and a JSON
+    /// payload that a client ignoring the rule would take for a message.
+    @Test(arguments: [
+        (BadFrame.reservedOpcode, UInt8(0x83), false),
+        (.reservedBits, 0xC1, false),
+        (.fragmentedControl, 0x09, false),
+        (.orphanContinuation, 0x80, false),
+        (.masked, 0x81, true),
+    ])
+    func badFrameEncoding(kind: BadFrame, firstByte: UInt8, masked: Bool) throws {
+        var frame = kind.encoded(allocator: ByteBufferAllocator())
+        #expect(frame.readInteger(as: UInt8.self) == firstByte)
+        let markerByte = frame.readInteger(as: UInt8.self)
+        let marker = try #require(markerByte)
+        #expect((marker & 0x80 != 0) == masked)
+        #expect(Int(marker & 0x7F) <= 125, "small enough to be a valid control frame")
+        let key = (masked ? frame.readBytes(length: 4) : nil) ?? [0, 0, 0, 0]
+        let payloadBytes = frame.readBytes(length: Int(marker & 0x7F))
+        let payload = try #require(payloadBytes)
+        #expect(frame.readableBytes == 0)
+        let unmasked = payload.enumerated().map { $0.element ^ key[$0.offset % 4] }
+        #expect(String(decoding: unmasked, as: UTF8.self) == #"{"bad_frame":"\#(kind.rawValue)"}"#)
+    }
+
+    /// The oversize message is valid JSON of exactly the asked size.
+    @Test(arguments: [14, 15, 1_000, 70_000])
+    func oversizeText(bytes: Int) throws {
+        let text = ReferenceBackend.oversizeText(bytes: bytes)
+        #expect(text.utf8.count == bytes)
+        #expect(try JSONSerialization.jsonObject(with: Data(text.utf8)) is [String: Any])
     }
 }

@@ -39,7 +39,9 @@ enum ConnectionErrorClassifier {
         // server name NIOSSL will not send; both are TLS failures, not network errors.
         case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError:
             return .tlsFailure
-        case is NIOHTTPClientUpgradeError, is NIOWebSocketUpgradeError:
+        // An answer that is not HTTP (another protocol on the port) breaks the protocol as much
+        // as a wrong `Sec-WebSocket-Accept` does.
+        case is NIOHTTPClientUpgradeError, is NIOWebSocketUpgradeError, is HTTPParserError:
             return .protocolError
         default:
             return self.isProtocolError(error) ? .protocolError : .networkError
@@ -57,7 +59,8 @@ enum ConnectionErrorClassifier {
 
     /// Whether an error on an open connection is the server breaking the protocol.
     static func isProtocolError(_ error: any Error) -> Bool {
-        error is NIOWebSocketError || error is NIOWebSocketFrameAggregator.Error || error is ByteToMessageDecoderError
+        error is NIOWebSocketError || error is NIOWebSocketFrameAggregator.Error || error is WebSocketViolation
+            || error is ByteToMessageDecoderError
     }
 
     /// Whether the error is a message over the size limit.

@@ -8,6 +8,11 @@ enum ClientEvent: Sendable, Equatable {
     case httpResponse(status: Int)
     /// A text message.
     case text(String)
+    /// A binary message, with its payload.
+    case binary([UInt8])
+    /// Any other frame, or a text frame with reserved bits or a mask: its first byte (FIN, RSV1-3,
+    /// opcode) and whether it was masked.
+    case frame(firstByte: UInt8, masked: Bool)
     /// A pong, with its payload.
     case pong(String)
     /// A close frame from the server.

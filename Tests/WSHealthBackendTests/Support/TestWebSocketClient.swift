@@ -192,9 +192,12 @@ private final class FrameRecorder: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = Self.unwrapInboundIn(data)
         var payload = frame.unmaskedData
+        let isPlain = frame.fin && !frame.rsv1 && !frame.rsv2 && !frame.rsv3 && frame.maskKey == nil
         switch frame.opcode {
-        case .text:
+        case .text where isPlain:
             self.queue.value.push(.text(payload.readString(length: payload.readableBytes) ?? ""))
+        case .binary where isPlain:
+            self.queue.value.push(.binary(payload.readBytes(length: payload.readableBytes) ?? []))
         case .pong:
             self.queue.value.push(.pong(payload.readString(length: payload.readableBytes) ?? ""))
         case .connectionClose:
@@ -206,8 +209,12 @@ private final class FrameRecorder: ChannelInboundHandler {
             if let code { reply.writeInteger(code) }
             let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: reply)
             context.writeAndFlush(Self.wrapOutboundOut(frame), promise: nil)
-        default:
+        case .ping:
             break
+        default:
+            let rsv: UInt8 = (frame.rsv1 ? 0x40 : 0) | (frame.rsv2 ? 0x20 : 0) | (frame.rsv3 ? 0x10 : 0)
+            let firstByte = (frame.fin ? 0x80 : 0) | rsv | UInt8(webSocketOpcode: frame.opcode)
+            self.queue.value.push(.frame(firstByte: firstByte, masked: frame.maskKey != nil))
         }
     }
 
