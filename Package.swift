@@ -15,6 +15,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "WSConnectionStateMachine", targets: ["WSConnectionStateMachine"]),
+        // The agent, to embed; `Benchmarks/` reaches its hot paths through `@_spi(Benchmarks)`.
+        .library(name: "WSHealthAgent", targets: ["WSHealthAgent"]),
         .executable(name: "wshealth", targets: ["wshealth"]),
     ],
     dependencies: [
@@ -68,6 +70,7 @@ let package = Package(
             name: "WSHealthAgent",
             dependencies: [
                 "WSConnectionStateMachine",
+                "WSHealthAlerting",
                 "WSHealthConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -76,6 +79,7 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -83,6 +87,27 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // libcurl, for alert delivery: Debian's libcurl4-openssl-dev, with `static inline`
+        // wrappers for its variadic functions, which Swift cannot call.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Alerting: the built-in rules, receiver payloads, the durable outbox and delivery
+        // through libcurl. No dependency on the agent's sessions: it is fed observations.
+        .target(
+            name: "WSHealthAlerting",
+            dependencies: [
+                "CCurl",
+                "WSConnectionStateMachine",
+                "WSHealthConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -113,9 +138,46 @@ let package = Package(
             path: "Tests/WSHealthTestCertificates",
             swiftSettings: swiftSettings
         ),
+        // Test support: an HTTP receiver on 127.0.0.1 that records requests and answers from a
+        // script (500s, 429 with Retry-After, silence, down and up again), for alert delivery.
+        .target(
+            name: "WSHealthTestReceiver",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/WSHealthTestReceiver",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        // The libcurl leak check (scripts/check-curl-leaks.sh runs it under valgrind): many
+        // requests of every outcome through CurlHTTPClient against the test receiver.
+        .executableTarget(
+            name: "curl-leak-check",
+            dependencies: [
+                "WSHealthAlerting",
+                "WSHealthTestReceiver",
+            ],
+            path: "Tests/CurlLeakCheck",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WSConnectionStateMachineTests",
             dependencies: ["WSConnectionStateMachine"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WSHealthAlertingTests",
+            dependencies: [
+                "WSHealthAlerting",
+                "WSHealthConfig",
+                "WSHealthTestReceiver",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -142,9 +204,12 @@ let package = Package(
             name: "WSHealthAgentTests",
             dependencies: [
                 "WSHealthAgent",
+                "WSHealthAlerting",
                 "WSHealthBackend",
                 "WSHealthConfig",
                 "WSHealthTestCertificates",
+                "WSHealthTestReceiver",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -9,6 +9,11 @@
 /// The machine goes beyond the spec's diagram where an agent without a user needs it: a
 /// handshake timeout, keepalive pings for dead paths, stale-data detection, an automatic
 /// Retry from `error` after ``ConnectionPolicy/errorRetryAfter``, and `stop` for shutdown.
+///
+/// The events and the state queries are pre-specialized for `ContinuousClock.Instant`, the
+/// instant of live sessions: a client in another module calls the specialized code, not the
+/// generic one, which looks up type metadata at run time on every event (about 9,000
+/// instructions a message in the agent before, issue 5).
 public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     /// The timing rules this machine follows.
     public let policy: ConnectionPolicy
@@ -34,12 +39,15 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
 
     /// The spec state the session is in.
     public var state: ConnectionState {
-        switch self.phase {
-        case .idle, .stopped: .disconnected
-        case .connecting: .connecting
-        case .open(let connection): connection.lastMessageAt == nil ? .connected : .receivingData
-        case .reconnecting: .reconnecting
-        case .failed: .error
+        @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+        get {
+            switch self.phase {
+            case .idle, .stopped: .disconnected
+            case .connecting: .connecting
+            case .open(let connection): connection.lastMessageAt == nil ? .connected : .receivingData
+            case .reconnecting: .reconnecting
+            case .failed: .error
+            }
         }
     }
 
@@ -49,14 +57,20 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
 
     /// Whether the session is connected but no valid message arrived for `staleAfter`.
     public var isDataStale: Bool {
-        if case .open(let connection) = self.phase { return connection.isStale }
-        return false
+        @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+        get {
+            if case .open(let connection) = self.phase { return connection.isStale }
+            return false
+        }
     }
 
     /// Why the session is in `error`, if it is.
     public var errorReason: ConnectionErrorReason? {
-        if case .failed(let reason, _) = self.phase { return reason }
-        return nil
+        @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+        get {
+            if case .failed(let reason, _) = self.phase { return reason }
+            return nil
+        }
     }
 
     /// Whether a keepalive ping is waiting for an answer.
@@ -79,8 +93,11 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
 
     /// Whether `stop(at:)` ended the session; a stopped machine ignores every event.
     public var isStopped: Bool {
-        if case .stopped = self.phase { return true }
-        return false
+        @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+        get {
+            if case .stopped = self.phase { return true }
+            return false
+        }
     }
 
     /// The instant the machine next needs `timerFired(at:)`, if any.
@@ -133,15 +150,17 @@ extension ConnectionStateMachine {
     }
 }
 
-/// A small, fast, seedable generator for backoff jitter (Steele, Lea, Flood 2014), so the
-/// machine stays a deterministic value.
-struct SplitMix64: Hashable, Sendable {
+/// A small, fast, seedable generator for backoff jitter (SplitMix64: Steele, Lea, Flood 2014),
+/// so that a state machine using it stays a deterministic value; other pure machines that need
+/// jitter (alert delivery retries) share it.
+public struct SplitMix64: Hashable, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { self.state = seed }
+    /// A generator whose samples follow from `seed`.
+    public init(seed: UInt64) { self.state = seed }
 
     /// A sample in 0..<1.
-    mutating func nextUnit() -> Double {
+    public mutating func nextUnit() -> Double {
         self.state &+= 0x9E37_79B9_7F4A_7C15
         var z = self.state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

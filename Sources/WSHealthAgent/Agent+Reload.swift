@@ -15,6 +15,8 @@ public struct ReloadOutcome: Sendable, CustomStringConvertible {
     public var removed = 0
     public var changed = 0
     public var unchanged = 0
+    /// Whether the `alerting` section changed and its service was restarted.
+    public var alertingReloaded = false
 
     static func failure(_ problems: [String]) -> ReloadOutcome { ReloadOutcome(succeeded: false, problems: problems) }
 
@@ -23,6 +25,7 @@ public struct ReloadOutcome: Sendable, CustomStringConvertible {
         guard self.succeeded else { return "reload failed: " + self.problems.joined(separator: "; ") }
         return
             "reloaded: \(self.added) added, \(self.removed) removed, \(self.changed) changed, \(self.unchanged) unchanged"
+            + (self.alertingReloaded ? ", alerting restarted" : "")
     }
 }
 
@@ -45,27 +48,53 @@ extension Agent {
         }
     }
 
-    /// Runs on the agent's run loop; returns the outcome and the targets it started.
-    func applyReload() async -> (ReloadOutcome, [TargetMonitor]) {
-        let (outcome, started) = await self.replaceTargets()
+    /// Runs on the agent's run loop; returns the outcome, the targets it started, and a new
+    /// alerting service to run when the `alerting` section changed.
+    func applyReload() async -> (ReloadOutcome, [TargetMonitor], AlertingService?) {
+        var (outcome, started, newAlerting) = await self.replaceTargets()
+        var alerting: AlertingService?
+        if let newAlerting {
+            // The old service stops before the new one opens the same outboxes; its firing
+            // alerts are on disk, and the new one carries on from them.
+            await self.state.withLock { $0.alerting }?.stopAndWait()
+            do {
+                alerting = try self.makeAlerting(newAlerting)
+                outcome.alertingReloaded = true
+            } catch {
+                outcome.succeeded = false
+                outcome.problems.append("alerting: \(error)")
+            }
+            self.state.withLock { $0.alerting = alerting }
+        }
         if outcome.succeeded {
             self.logger.info("\(outcome)")
         } else {
             self.logger.error("\(outcome)", metadata: ["file": "\(self.options.configurationFile ?? "")"])
         }
         AgentMetrics.recordReload(success: outcome.succeeded, in: self.registry)
-        return (outcome, started)
+        return (outcome, started, alerting)
     }
 
-    private func replaceTargets() async -> (ReloadOutcome, [TargetMonitor]) {
+    private func replaceTargets() async -> (ReloadOutcome, [TargetMonitor], AlertingConfiguration?) {
         guard let file = self.options.configurationFile else {
-            return (.failure(["no configuration file to reload (the configuration was given in code)"]), [])
+            return (.failure(["no configuration file to reload (the configuration was given in code)"]), [], nil)
         }
         let configuration: AgentConfiguration
         do {
             configuration = try AgentConfiguration.load(path: file)
         } catch {
-            return (.failure(error.messages), [])
+            return (.failure(error.messages), [], nil)
+        }
+        // A changed alerting section is checked before anything changes: a receiver that
+        // cannot be set up (an unreadable url_file) fails the reload as a whole.
+        var alerting: AlertingConfiguration?
+        if configuration.alerting != self.state.withLock({ $0.configuration.alerting }) {
+            do {
+                try self.notificationClient.check(configuration.alerting)
+            } catch {
+                return (.failure(["alerting: \(error)"]), [], nil)
+            }
+            alerting = configuration.alerting
         }
         let old = self.targets
         let oldByName = Dictionary(uniqueKeysWithValues: old.map { ($0.configuration.name, $0) })
@@ -80,7 +109,7 @@ extension Agent {
                 problems.append("targets \(target.name): \(error)")
             }
         }
-        guard problems.isEmpty else { return (.failure(problems), []) }
+        guard problems.isEmpty else { return (.failure(problems), [], nil) }
 
         var outcome = ReloadOutcome(succeeded: true, problems: [])
         // Stop removed and changed targets first: their series must be gone before the new
@@ -116,7 +145,7 @@ extension Agent {
             $0.targets = running
             $0.configuration = configuration
         }
-        return (outcome, started)
+        return (outcome, started, alerting)
     }
 
     /// Reloads on every SIGHUP, the way Prometheus and its exporters do.

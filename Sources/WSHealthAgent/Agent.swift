@@ -24,6 +24,10 @@ public final class Agent: Service {
         public var reloadOnHangup: Bool
         /// TLS and basic authentication for every endpoint (`--web.config.file`).
         public var webConfiguration: WebConfiguration
+        /// `--storage.path`: the alert outboxes and the firing alerts live here, so that a
+        /// restart neither loses nor repeats a notification. Alert receivers need it; without
+        /// it the rules still run (for `/api/v1/alerts` and the metrics).
+        public var storagePath: String?
 
         /// Creates options.
         public init(
@@ -31,21 +35,30 @@ public final class Agent: Service {
             port: Int = 10052,
             configurationFile: String? = nil,
             reloadOnHangup: Bool = false,
-            webConfiguration: WebConfiguration = WebConfiguration()
+            webConfiguration: WebConfiguration = WebConfiguration(),
+            storagePath: String? = nil
         ) {
             self.host = host
             self.port = port
             self.configurationFile = configurationFile
             self.reloadOnHangup = reloadOnHangup
             self.webConfiguration = webConfiguration
+            self.storagePath = storagePath
         }
     }
 
     let options: Options
     let logger: Logger
-    let registry = AgentMetrics.makeRegistry()
+    /// Every series `/metrics` exports.
+    let metrics = MetricsRegistry()
+    /// The registry of the series kept with swift-prometheus (the agent's own, alerting's).
+    var registry: PrometheusCollectorRegistry { self.metrics.collectors }
     let eventLoopGroup: any EventLoopGroup
     let state: Mutex<RunState>
+    /// Alert delivery: its threads run blocking libcurl calls, away from event loops.
+    let notificationClient = NotificationClient()
+    /// Sessions signal their changes here; the alert rules evaluate on them.
+    let stateChanges = ChangeSignal()
 
     struct RunState {
         var configuration: AgentConfiguration
@@ -54,6 +67,7 @@ public final class Agent: Service {
         var boundPort: Int?
         var portWaiters: [CheckedContinuation<Int, Never>] = []
         var reloads: AsyncStream<ReloadRequest>.Continuation?
+        var alerting: AlertingService?
     }
 
     /// Creates an agent for a validated configuration.
@@ -74,11 +88,13 @@ public final class Agent: Service {
         let configuration = self.state.withLock { $0.configuration }
         let targets = try configuration.targets.map(self.makeTarget)
         self.state.withLock { $0.targets = targets }
+        let alerting = try self.makeAlerting(configuration.alerting)
         for target in targets { try await target.start() }
         let (reloads, reloadContinuation) = AsyncStream.makeStream(of: ReloadRequest.self)
         self.state.withLock {
             $0.ready = true
             $0.reloads = reloadContinuation
+            $0.alerting = alerting
         }
         defer {
             let pending = self.state.withLock { state in
@@ -98,19 +114,25 @@ public final class Agent: Service {
             if self.options.reloadOnHangup {
                 group.addTask { await self.reloadOnHangups() }
             }
+            group.addTask { await self.runAlerting(alerting) }
             // Reloads are applied one at a time, here, until SIGTERM/SIGINT (through the
             // ServiceGroup) or cancellation ends the stream.
             await withGracefulShutdownHandler {
                 for await request in reloads {
-                    let (outcome, started) = await self.applyReload()
+                    let (outcome, started, alerting) = await self.applyReload()
                     for target in started {
                         group.addTask { await target.refreshTokens() }
+                    }
+                    if let alerting {
+                        group.addTask { await self.runAlerting(alerting) }
                     }
                     request.reply.resume(returning: outcome)
                 }
             } onGracefulShutdown: {
                 reloadContinuation.finish()
             }
+            // Alerting stops first: sessions closed by the shutdown must not read as resolved.
+            await self.state.withLock { $0.alerting }?.stopAndWait()
             self.logger.info("shutting down: closing sessions with 1001")
             let current = self.targets
             await withTaskGroup(of: Void.self) { stops in
@@ -122,14 +144,17 @@ public final class Agent: Service {
             while let result = await group.nextResult() {
                 if case .failure(let error) = result, !(error is CancellationError) { throw error }
             }
+            // Last: the deliveries have finished their requests in flight.
+            await self.notificationClient.shutdown()
         }
     }
 
     func makeTarget(_ configuration: TargetConfiguration) throws -> TargetMonitor {
         try TargetMonitor(
             configuration: configuration,
-            registry: self.registry,
+            registry: self.metrics,
             eventLoopGroup: self.eventLoopGroup,
+            changes: self.stateChanges,
             logger: self.logger
         )
     }

@@ -116,16 +116,21 @@ private struct ChaosMonkey: Service {
     let logger: Logger
 
     func run() async throws {
-        let faults: [BackendFault] = [
-            .drop, .close(code: 1011, reason: "chaos"), .stall(enabled: true), .garbage,
-            .down(duration: .seconds(8)), .slowHandshake(delay: .seconds(12)), .refuseTokens(enabled: true),
+        // `reject-upgrade` and `bad-handshake` change only new handshakes: a drop makes the sessions meet them now.
+        let faults: [[BackendFault]] = [
+            [.drop], [.close(code: 1011, reason: "chaos")], [.stall(enabled: true)], [.garbage], [.binary],
+            [.oversize(bytes: 2 * 1_048_576)], [.badFrame(.reservedOpcode)], [.down(duration: .seconds(8))],
+            [.slowHandshake(delay: .seconds(12))], [.refuseTokens(enabled: true)],
+            [.rejectUpgrade(status: 503), .drop], [.badHandshake(.wrongAccept), .drop],
         ]
         while !Task.isShuttingDownGracefully {
             do {
                 try await Task.sleep(for: .seconds(20))
-                let fault = faults.randomElement()!
-                self.logger.info("chaos: injecting fault", metadata: ["fault": "\(fault.name)"])
-                try await self.backend.apply(fault)
+                let sequence = faults.randomElement()!
+                for fault in sequence {
+                    self.logger.info("chaos: injecting fault", metadata: ["fault": "\(fault.name)"])
+                    try await self.backend.apply(fault)
+                }
                 try await Task.sleep(for: .seconds(10))
                 try await self.backend.apply(.reset)
             } catch {

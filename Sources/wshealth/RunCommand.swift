@@ -58,7 +58,8 @@ struct RunCommand: AsyncParsableCommand {
                 port: self.listenAddress.port,
                 configurationFile: self.configFile,
                 reloadOnHangup: true,
-                webConfiguration: web
+                webConfiguration: web,
+                storagePath: self.storagePath
             ),
             logger: logger
         )

@@ -22,6 +22,11 @@ final class AgentHarness: Sendable {
     let backendPort: Int
     let secretFile: URL
     let configurationFile: URL
+    /// `--storage.path`: a new directory removed by `shutdown()`, or the caller's (kept).
+    let storage: URL
+    private let ownsStorage: Bool
+    /// The `alerting:` section (indented YAML lines), appended to the configuration.
+    private let alerting: String?
     /// The test CA and server certificate when the backend serves TLS.
     let certificates: TestCertificates?
     /// The target's URL: `ws://` or `wss://`, the URL host, the backend's (or a fixed) port.
@@ -40,7 +45,9 @@ final class AgentHarness: Sendable {
         backendPort fixedPort: Int? = nil,
         environment: [String: String] = [:],
         tls: TestCertificates.Leaf? = nil,
-        urlHost: String = "127.0.0.1"
+        urlHost: String = "127.0.0.1",
+        alerting: String? = nil,
+        storage: URL? = nil
     ) async throws {
         let secret = Self.secret
         self.secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).secret")
@@ -66,17 +73,27 @@ final class AgentHarness: Sendable {
         self.backendPort = try await backend.boundAddresses().websocket.port!
         self.url = "\(tls == nil ? "ws" : "wss")://\(urlHost):\(fixedPort ?? self.backendPort)/api/ws/metrics"
         self.configurationFile = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).yml")
+        self.alerting = alerting
+        self.ownsStorage = storage == nil
+        self.storage =
+            storage ?? FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-storage-\(UUID())")
         try Self.writeConfiguration(
             target: target,
             url: self.url,
             secretFile: self.secretFile,
             caFile: certificates?.caFile,
+            alerting: alerting,
             to: self.configurationFile
         )
         let configuration = try AgentConfiguration.load(path: self.configurationFile.path, environment: environment)
         self.agent = Agent(
             configuration: configuration,
-            options: .init(host: "127.0.0.1", port: 0, configurationFile: self.configurationFile.path),
+            options: .init(
+                host: "127.0.0.1",
+                port: 0,
+                configurationFile: self.configurationFile.path,
+                storagePath: self.storage.path
+            ),
             logger: logger
         )
         self.agentGroup = ServiceGroup(services: [self.agent], logger: logger)
@@ -93,6 +110,7 @@ final class AgentHarness: Sendable {
             url: self.url,
             secretFile: self.secretFile,
             caFile: self.certificates?.caFile,
+            alerting: self.alerting,
             to: self.configurationFile
         )
     }
@@ -102,6 +120,7 @@ final class AgentHarness: Sendable {
         url: String,
         secretFile: URL,
         caFile: String?,
+        alerting: String?,
         to file: URL
     ) throws {
         let yaml =
@@ -110,6 +129,7 @@ final class AgentHarness: Sendable {
             .replacingOccurrences(of: "URL", with: url)
             .replacingOccurrences(of: "SECRET_FILE", with: secretFile.path)
             .replacingOccurrences(of: "CA_FILE", with: caFile ?? "CA_FILE")
+            + (alerting.map { "\nalerting:\n" + $0 } ?? "")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
     }
 
@@ -126,12 +146,13 @@ final class AgentHarness: Sendable {
         _ = await self.backendTask.result
         try? FileManager.default.removeItem(at: self.secretFile)
         try? FileManager.default.removeItem(at: self.configurationFile)
+        if self.ownsStorage { try? FileManager.default.removeItem(at: self.storage) }
         self.certificates?.remove()
     }
 
-    /// The value of one series in the agent's registry, or nil when it does not exist.
+    /// The value of one series of the agent's exposition, or nil when it does not exist.
     func metric(_ name: String, _ labels: [String: String] = [:]) -> Double? {
-        MetricText(self.agent.registry.emitToString()).value(name, labels)
+        MetricText(self.agent.metrics.exposition()).value(name, labels)
     }
 
     /// The number of sessions of `target` in `state`.
@@ -155,7 +176,7 @@ final class AgentHarness: Sendable {
         let holds = condition()
         if !holds {
             Issue.record(
-                "timed out waiting for \(what)\n\(self.agent.registry.emitToString())",
+                "timed out waiting for \(what)\n\(self.agent.metrics.exposition())",
                 sourceLocation: sourceLocation
             )
         }

@@ -53,11 +53,4 @@ struct AgentMetricsTests {
         #expect(abs(metrics.openFileDescriptors - Double(opened)) < 10)
     }
     #endif
-
-    /// Whole numbers are written without a decimal point, others as Swift prints them.
-    @Test func processValueFormat() {
-        #expect(ProcessMetrics.format(45_285_376) == "45285376")
-        #expect(ProcessMetrics.format(0.25) == "0.25")
-        #expect(ProcessMetrics.format(1_764_000_000.5) == "1764000000.5")
-    }
 }

@@ -106,7 +106,7 @@ struct CommandLineTests {
             process.standardError = FileHandle.nullDevice
             try process.run()
             defer { if process.isRunning { process.terminate() } }
-            #expect(await httpStatus("http://127.0.0.1:\(webPort)/-/ready", within: .seconds(10)) == 200)
+            #expect(await httpStatus("http://127.0.0.1:\(webPort)/-/ready", within: .seconds(30)) == 200)
             kill(process.processIdentifier, SIGTERM)  // systemd's and Kubernetes' stop
             let deadline = ContinuousClock.now + .seconds(10)
             while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }

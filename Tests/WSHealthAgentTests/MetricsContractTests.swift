@@ -35,7 +35,12 @@ struct MetricsContractTests {
                 reconnect: {initial_delay: 1h, max_delay: 1h, max_attempts: 3}
 
             """
-        let harness = try await AgentHarness(target: fastTarget() + down)
+        // A receiver nobody listens on: its series exist whether or not it can be reached.
+        let alerting = "  receivers: [{name: hook, type: webhook, url: 'http://127.0.0.1:\(try freePort())/'}]\n"
+        let harness = try await AgentHarness(target: fastTarget() + down, alerting: alerting)
+        await harness.eventually("the first rule evaluation") {
+            harness.metric("wshealth_alerts_firing", ["target": "down"]) != nil
+        }
         let port = await harness.agent.listeningPort()
         let response = try await httpGet("http://127.0.0.1:\(port)/metrics")
         await harness.shutdown()

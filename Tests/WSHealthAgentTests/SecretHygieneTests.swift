@@ -51,7 +51,7 @@ struct SecretHygieneTests {
             process.standardError = stderr
             try process.run()
             defer { if process.isRunning { process.terminate() } }
-            #expect(await httpStatus("http://127.0.0.1:\(webPort)/-/ready", within: .seconds(10)) == 200)
+            #expect(await httpStatus("http://127.0.0.1:\(webPort)/-/ready", within: .seconds(30)) == 200)
             let deadline = ContinuousClock.now + .seconds(10)
             var metrics = ""
             while ContinuousClock.now < deadline {

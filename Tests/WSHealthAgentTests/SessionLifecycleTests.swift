@@ -117,7 +117,13 @@ struct SessionLifecycleTests {
 
     /// A server that accepts TCP and never answers the upgrade: a handshake timeout.
     @Test func handshakeTimeout() async throws {
-        let harness = try await AgentHarness(target: fastTarget(handshakeTimeout: "300ms"))
+        // Retries without end: on a loaded machine the first handshakes may time out too.
+        let harness = try await AgentHarness(
+            target: fastTarget(
+                reconnect: "{initial_delay: 50ms, max_delay: 100ms, max_attempts: 1000}",
+                handshakeTimeout: "300ms"
+            )
+        )
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
         try await harness.backend.apply(.slowHandshake(delay: .seconds(30)))
         try await harness.backend.apply(.drop)

@@ -17,8 +17,8 @@ struct ExpositionWriter {
     /// A HELP line seen before its family's TYPE line: the family name and the escaped text.
     private var pendingHelp: (name: ArraySlice<UInt8>, text: ArraySlice<UInt8>)?
 
-    /// The exposition of `text` in `format`.
-    static func rewrite(_ text: [UInt8], as format: ExpositionFormat) -> [UInt8] {
+    /// The exposition of `text` in `format`; with `terminated`, OpenMetrics' `# EOF` ends it.
+    static func rewrite(_ text: [UInt8], as format: ExpositionFormat, terminated: Bool = true) -> [UInt8] {
         var writer = ExpositionWriter(format: format)
         // OpenMetrics adds a UNIT line to some families and `# EOF`; `+Inf` is a byte longer than `inf`.
         writer.output.reserveCapacity(text.count + text.count / 8 + 256)
@@ -29,8 +29,30 @@ struct ExpositionWriter {
             start = end + 1
         }
         writer.flushHelp()
-        if format == .openMetrics { writer.output.append(contentsOf: "# EOF\n".utf8) }
+        if terminated { writer.output.append(contentsOf: Self.end(of: format).utf8) }
         return writer.output
+    }
+
+    /// The metadata lines of `family` in `format`: what this writer makes of its HELP and TYPE
+    /// lines in the text format. Rendered once per family and format.
+    static func metadata(of family: MetricFamily, in format: ExpositionFormat) -> [UInt8] {
+        var writer = ExpositionWriter(format: format)
+        var help = ""
+        for character in family.help {
+            switch character {
+            case "\\": help += "\\\\"
+            case "\n": help += "\\n"
+            default: help.append(character)
+            }
+        }
+        writer.line(Array("# HELP \(family.name) \(help)".utf8)[...])
+        writer.line(Array("# TYPE \(family.name) \(family.kind.rawValue)".utf8)[...])
+        return writer.output
+    }
+
+    /// What ends an exposition in `format`: `# EOF` in OpenMetrics, nothing in the text format.
+    static func end(of format: ExpositionFormat) -> String {
+        format == .openMetrics ? "# EOF\n" : ""
     }
 
     private init(format: ExpositionFormat) { self.format = format }

@@ -1,81 +1,119 @@
 import Prometheus
 
-/// The names, units and help texts of every metric the agent exports, in one place: the
-/// README's metric table is written from this file.
+/// One metric family: its name, type and help text, as the text format 0.0.4 names them.
+struct MetricFamily: Sendable {
+    /// The text format's family types.
+    enum Kind: String, Sendable {
+        case counter, gauge, histogram
+    }
+
+    /// The family's name in the text format (a counter's ends in `_total`).
+    var name: String
+    var kind: Kind
+    var help: String
+}
+
+/// The names, types and help texts of every metric the agent exports, in the order
+/// `/metrics` writes them: the README's metric table is written from this file.
 enum MetricDescriptors {
+    /// A swift-prometheus descriptor `wshealth_<name>[_<unit>]`, for the series kept in the
+    /// agent's `PrometheusCollectorRegistry` (the agent's own, alerting's).
     static func make(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "wshealth", metricName: name, unitName: unit, helpText: help)
     }
 
-    nonisolated(unsafe) static let sessions = make(
-        "sessions",
-        "",
-        "Sessions of the target now in each connection state."
+    static let sessions = MetricFamily(
+        name: "wshealth_sessions",
+        kind: .gauge,
+        help: "Sessions of the target now in each connection state."
     )
-    nonisolated(unsafe) static let transitions = make(
-        "state_transitions",
-        "total",
-        "State transitions taken by the target's sessions."
+    static let transitions = MetricFamily(
+        name: "wshealth_state_transitions_total",
+        kind: .counter,
+        help: "State transitions taken by the target's sessions."
     )
-    nonisolated(unsafe) static let attempts = make(
-        "connection_attempts",
-        "total",
-        "Connection attempts (handshakes started)."
+    static let attempts = MetricFamily(
+        name: "wshealth_connection_attempts_total",
+        kind: .counter,
+        help: "Connection attempts (handshakes started)."
     )
-    nonisolated(unsafe) static let failures = make(
-        "connection_failures",
-        "total",
-        "Failed connection attempts, by reason."
+    static let failures = MetricFamily(
+        name: "wshealth_connection_failures_total",
+        kind: .counter,
+        help: "Failed connection attempts, by reason."
     )
-    nonisolated(unsafe) static let successRatio = make(
-        "connection_success_ratio",
-        "",
-        "Entries into connected / (entries into connected + entries into error) since start; NaN before either."
+    static let successRatio = MetricFamily(
+        name: "wshealth_connection_success_ratio",
+        kind: .gauge,
+        help: "Entries into connected / (entries into connected + entries into error) since start; NaN before either."
     )
-    nonisolated(unsafe) static let reconnectDuration = make(
-        "reconnect_duration",
-        "seconds",
-        "Time from an involuntary loss of a connection to the next successful handshake."
+    static let reconnectDuration = MetricFamily(
+        name: "wshealth_reconnect_duration_seconds",
+        kind: .histogram,
+        help: "Time from an involuntary loss of a connection to the next successful handshake."
     )
-    nonisolated(unsafe) static let maxRetriesExceeded = make(
-        "max_retries_exceeded",
-        "total",
-        "Times the reconnect attempts ran out."
+    static let maxRetriesExceeded = MetricFamily(
+        name: "wshealth_max_retries_exceeded_total",
+        kind: .counter,
+        help: "Times the reconnect attempts ran out."
     )
-    nonisolated(unsafe) static let disconnects = make("disconnects", "total", "Ends of open connections, by cause.")
-    nonisolated(unsafe) static let reconnectAttempt = make(
-        "reconnect_attempt",
-        "",
-        "Current consecutive reconnect attempt, highest over the target's sessions."
+    static let disconnects = MetricFamily(
+        name: "wshealth_disconnects_total",
+        kind: .counter,
+        help: "Ends of open connections, by cause."
     )
-    nonisolated(unsafe) static let reconnectMaxAttempts = make(
-        "reconnect_max_attempts",
-        "",
-        "The configured maximum reconnect attempts."
+    static let reconnectAttempt = MetricFamily(
+        name: "wshealth_reconnect_attempt",
+        kind: .gauge,
+        help: "Current consecutive reconnect attempt, highest over the target's sessions."
     )
-    nonisolated(unsafe) static let handshakeDuration = make(
-        "handshake_duration",
-        "seconds",
-        "Successful handshakes: TCP + TLS + upgrade."
+    static let reconnectMaxAttempts = MetricFamily(
+        name: "wshealth_reconnect_max_attempts",
+        kind: .gauge,
+        help: "The configured maximum reconnect attempts."
     )
-    nonisolated(unsafe) static let timeToFirstMessage = make(
-        "time_to_first_message",
-        "seconds",
-        "Time from connected to the first message."
+    static let handshakeDuration = MetricFamily(
+        name: "wshealth_handshake_duration_seconds",
+        kind: .histogram,
+        help: "Successful handshakes: TCP + TLS + upgrade."
     )
-    nonisolated(unsafe) static let messagesReceived = make("messages_received", "total", "Valid messages received.")
-    nonisolated(unsafe) static let messageErrors = make("message_errors", "total", "Messages refused, by reason.")
-    nonisolated(unsafe) static let lastMessageTimestamp = make(
-        "last_message_timestamp",
-        "seconds",
-        "Unix time of the newest valid message; 0 before any."
+    static let timeToFirstMessage = MetricFamily(
+        name: "wshealth_time_to_first_message_seconds",
+        kind: .histogram,
+        help: "Time from connected to the first message."
     )
-    nonisolated(unsafe) static let messageInterval = make(
-        "message_interval",
-        "seconds",
-        "Gaps between consecutive messages of a session."
+    static let messagesReceived = MetricFamily(
+        name: "wshealth_messages_received_total",
+        kind: .counter,
+        help: "Valid messages received."
     )
-    nonisolated(unsafe) static let staleSessions = make("data_stale_sessions", "", "Sessions whose data is stale now.")
+    static let messageErrors = MetricFamily(
+        name: "wshealth_message_errors_total",
+        kind: .counter,
+        help: "Messages refused, by reason."
+    )
+    static let lastMessageTimestamp = MetricFamily(
+        name: "wshealth_last_message_timestamp_seconds",
+        kind: .gauge,
+        help: "Unix time of the newest valid message; 0 before any."
+    )
+    static let messageInterval = MetricFamily(
+        name: "wshealth_message_interval_seconds",
+        kind: .histogram,
+        help: "Gaps between consecutive messages of a session."
+    )
+    static let staleSessions = MetricFamily(
+        name: "wshealth_data_stale_sessions",
+        kind: .gauge,
+        help: "Sessions whose data is stale now."
+    )
+
+    /// Every target's families, in the order of the exposition.
+    static let target: [MetricFamily] = [
+        sessions, transitions, attempts, failures, successRatio, reconnectDuration, maxRetriesExceeded, disconnects,
+        reconnectAttempt, reconnectMaxAttempts, handshakeDuration, timeToFirstMessage, messagesReceived,
+        messageErrors, lastMessageTimestamp, messageInterval, staleSessions,
+    ]
 }
 
 /// Histogram buckets, each fitted to its quantity.
@@ -91,4 +129,15 @@ enum MetricBuckets {
 
     private static func ms(_ value: Double) -> Duration { .microseconds(Int64(value * 1000)) }
     private static func seconds(_ value: Double) -> Duration { .milliseconds(Int64(value * 1000)) }
+
+    /// A bucket's `le` label value, as swift-prometheus spelled it: seconds with a decimal
+    /// point (`0.0025`, `10.0`).
+    static func label(_ bound: Duration) -> String {
+        let nanoseconds = bound.nanoseconds
+        let seconds = String(nanoseconds / 1_000_000_000)
+        var fraction = String(nanoseconds % 1_000_000_000)
+        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+        while fraction.count > 1 && fraction.hasSuffix("0") { fraction.removeLast() }
+        return seconds + "." + fraction
+    }
 }

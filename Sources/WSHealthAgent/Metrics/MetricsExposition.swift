@@ -1,20 +1,64 @@
-import Prometheus
-import Synchronization
+import NIOCore
 
-/// What `/metrics` answers: the registry's series and the process metrics, in one format.
+/// What `/metrics` answers: every target's families, then the collectors' and the process's,
+/// in one format, written straight into the buffer the response sends.
+///
+/// The buffer is allocated once per scrape at the most the exposition can take (each series'
+/// bound is known from its pre-rendered lines), so rendering never grows or copies it. It
+/// reads relaxed atomics and a few small files of `/proc`: it never waits on a session.
 enum MetricsExposition {
-    /// The size of the last exposition: the next one starts with room for it, so a large one
-    /// is not copied through a series of doublings.
-    private static let lastSize = Atomic<Int>(0)
+    /// Renders the exposition of `targets`, the `collected` families (already in `format`) and
+    /// `process` in `format`.
+    static func render(
+        targets: [TargetStatistics],
+        collected: [UInt8],
+        process: ProcessMetrics?,
+        as format: ExpositionFormat,
+        allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
+        let headers = format == .text ? Self.textHeaders : Self.openMetricsHeaders
+        var bound = headers.size + collected.count + ProcessMetrics.maximumSize
+        for target in targets { bound += target.lines.maximumSize }
+        var buffer = allocator.buffer(capacity: bound)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { memory in
+            var output = ExpositionBuffer(memory)
+            if let first = targets.first {
+                for family in MetricDescriptors.target.indices where first.lines.hasLines(family: family) {
+                    output.append(headers.target[family])
+                    for target in targets {
+                        target.lines.render(family: family, slots: target.slots, into: &output)
+                    }
+                }
+            }
+            output.append(collected)
+            process?.render(headers: headers.process, into: &output)
+            output.append(Self.end(of: format))
+            return output.count
+        }
+        return buffer
+    }
 
-    /// Renders everything in `format`. It reads atomics and short-held locks only (the
-    /// registry's, a histogram's) and a few small files of `/proc`: it never waits on a session.
-    static func render(_ registry: PrometheusCollectorRegistry, as format: ExpositionFormat) -> [UInt8] {
-        var text: [UInt8] = []
-        text.reserveCapacity(max(16 * 1024, Self.lastSize.load(ordering: .relaxed) + 4096))
-        registry.emit(into: &text)
-        ProcessMetrics.current()?.emit(into: &text)
-        Self.lastSize.store(text.count, ordering: .relaxed)
-        return ExpositionWriter.rewrite(text, as: format)
+    /// The metadata lines of every family in one format, rendered once.
+    struct Headers: Sendable {
+        var target: [[UInt8]]
+        var process: [[UInt8]]
+        /// Their total size, and `# EOF`.
+        var size: Int
+
+        init(_ format: ExpositionFormat) {
+            self.target = MetricDescriptors.target.map { ExpositionWriter.metadata(of: $0, in: format) }
+            self.process = ProcessMetrics.families.map { ExpositionWriter.metadata(of: $0, in: format) }
+            self.size =
+                (self.target + self.process).reduce(0) { $0 + $1.count } + ExpositionWriter.end(of: format).utf8.count
+        }
+    }
+
+    static let textHeaders = Headers(.text)
+    static let openMetricsHeaders = Headers(.openMetrics)
+    private static let textEnd = Array(ExpositionWriter.end(of: .text).utf8)
+    private static let openMetricsEnd = Array(ExpositionWriter.end(of: .openMetrics).utf8)
+
+    private static func end(of format: ExpositionFormat) -> [UInt8] {
+        format == .text ? Self.textEnd : Self.openMetricsEnd
     }
 }

@@ -1,4 +1,5 @@
 #if os(Linux)
+import Foundation
 import Glibc
 
 extension ProcessMetrics {
@@ -38,8 +39,13 @@ extension ProcessMetrics {
         return line.flatMap { Double($0.dropFirst("btime ".count)) }
     }()
 
-    /// The entries of `/proc/self/fd`, the descriptor reading it included, as the Go client counts.
+    /// The open descriptors: the size Linux 6.2 and later report for `/proc/self/fd`, read with
+    /// one `stat`; before 6.2 (size 0), its entries, the descriptor reading it included, as the
+    /// Go client counts them (`procfs`' `FileDescriptorsLen` does the same). Listing the
+    /// directory costs the kernel about 1.3 µs a descriptor here: 13 ms at 10,000 sessions.
     private static func openFileDescriptorCount() -> Int {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: "/proc/self/fd")
+        if let size = (attributes?[.size] as? NSNumber)?.intValue, size > 0 { return size }
         guard let directory = opendir("/proc/self/fd") else { return 0 }
         defer { closedir(directory) }
         var count = 0

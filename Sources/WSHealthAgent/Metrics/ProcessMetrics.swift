@@ -15,32 +15,45 @@ struct ProcessMetrics {
     /// When the process started, in seconds since the Unix epoch.
     var startTimeSeconds: Double
 
-    /// Appends the six families in the Prometheus text format.
-    func emit(into buffer: inout [UInt8]) {
-        let families: [(String, String, String, Double)] = [
-            (
-                "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
-                self.cpuSeconds
-            ),
-            ("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", self.residentMemoryBytes),
-            ("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.", self.virtualMemoryBytes),
-            ("process_open_fds", "gauge", "Number of open file descriptors.", self.openFileDescriptors),
-            ("process_max_fds", "gauge", "Maximum number of open file descriptors.", self.maxFileDescriptors),
-            (
-                "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.",
-                self.startTimeSeconds
-            ),
+    /// The six families, in the order of ``values``.
+    static let families = [
+        MetricFamily(
+            name: "process_cpu_seconds_total",
+            kind: .counter,
+            help: "Total user and system CPU time spent in seconds."
+        ),
+        MetricFamily(name: "process_resident_memory_bytes", kind: .gauge, help: "Resident memory size in bytes."),
+        MetricFamily(name: "process_virtual_memory_bytes", kind: .gauge, help: "Virtual memory size in bytes."),
+        MetricFamily(name: "process_open_fds", kind: .gauge, help: "Number of open file descriptors."),
+        MetricFamily(name: "process_max_fds", kind: .gauge, help: "Maximum number of open file descriptors."),
+        MetricFamily(
+            name: "process_start_time_seconds",
+            kind: .gauge,
+            help: "Start time of the process since unix epoch in seconds."
+        ),
+    ]
+
+    /// The families' sample names, each with the space before its value.
+    private static let prefixes = Self.families.map { Array(($0.name + " ").utf8) }
+
+    /// The most bytes the sample lines take (the metadata is counted with the other headers).
+    static let maximumSize = Self.prefixes.reduce(0) { $0 + $1.count + ExpositionBuffer.maximumValueSize + 1 }
+
+    /// The values, in the order of ``families``.
+    var values: [Double] {
+        [
+            self.cpuSeconds, self.residentMemoryBytes, self.virtualMemoryBytes, self.openFileDescriptors,
+            self.maxFileDescriptors, self.startTimeSeconds,
         ]
-        for (name, type, help, value) in families {
-            buffer.append(contentsOf: "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n".utf8)
-            buffer.append(contentsOf: "\(name) \(Self.format(value))\n".utf8)
-        }
     }
 
-    /// Whole numbers without a decimal point (byte and descriptor counts), others as Swift
-    /// prints a `Double` (`0.25`, `1764000000.12`).
-    static func format(_ value: Double) -> String {
-        if value.rounded() == value, abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
-        return value.description
+    /// Writes the six families: each one's metadata from `headers`, then its sample.
+    func render(headers: [[UInt8]], into buffer: inout ExpositionBuffer) {
+        for (index, value) in self.values.enumerated() {
+            buffer.append(headers[index])
+            buffer.append(Self.prefixes[index])
+            buffer.appendDouble(value)
+            buffer.append(UInt8(ascii: "\n"))
+        }
     }
 }

@@ -1,117 +1,52 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
-import Prometheus
 import WSConnectionStateMachine
 
-/// The metrics of one target, aggregated over its sessions: sessions record into shared,
-/// thread-safe series, so the cost of a session is not a set of series of its own and
+/// The metrics of one target, aggregated over its sessions: sessions record into one shared
+/// table of atomic integers, so the cost of a session is not a set of series of its own and
 /// `/metrics` stays as large as the number of targets, whatever the number of sessions.
+///
+/// Recording is a few relaxed atomic additions; a scrape reads the same integers and never
+/// waits for a session, nor a session for a scrape.
 final class TargetStatistics: Sendable {
     let target: String
-    private let registry: PrometheusCollectorRegistry
-    private let sessionsByState: [Gauge]
-    private let transitions: [Counter?]
-    private let attempts: Counter
-    private let failures: [ConnectionFailureReason: Counter]
-    private let disconnects: [DisconnectCause: Counter]
-    private let successRatio: Gauge
-    private let maxRetriesExceeded: Counter
-    private let reconnectDuration: DurationHistogram
-    private let handshakeDuration: DurationHistogram
-    private let timeToFirstMessage: DurationHistogram
-    private let messageInterval: DurationHistogram
-    private let messages: Counter
-    private let messageErrors: [MessageErrorReason: Counter]
-    private let lastMessageTimestamp: Gauge
-    private let staleSessions: Gauge
-    private let reconnectAttempt: Gauge
-    private let reconnectMaxAttempts: Gauge
+    /// The configured maximum reconnect attempts.
+    let maxReconnectAttempts: Int
+    let slots: MetricSlots
+    /// The target's sample lines, labels escaped once.
+    let lines: SeriesLines
+    private let registry: MetricsRegistry
+    /// Bookkeeping that is not a series: which attempt each session is at (for the highest),
+    /// and the rate limit of the malformed-message log. Never touched by a scrape.
     private let counts = NIOLockedValueBox(Counts())
 
     private struct Counts {
-        var enteredConnected = 0
-        var enteredError = 0
         var sessionsAtAttempt: [Int] = []
         var malformedSinceLog = 0
         var lastMalformedLog: ContinuousClock.Instant?
     }
 
     /// Registers every series of the target, at zero, for `sessions` sessions under `policy`.
-    init(target: String, sessions: Int, policy: ConnectionPolicy, registry: PrometheusCollectorRegistry) {
+    init(target: String, sessions: Int, policy: ConnectionPolicy, registry: MetricsRegistry) {
         self.target = target
+        self.maxReconnectAttempts = policy.maxReconnectAttempts
         self.registry = registry
-        let label = [("target", target)]
-        func gauge(_ descriptor: MetricNameDescriptor, _ extra: [(String, String)] = []) -> Gauge {
-            registry.makeGauge(descriptor: descriptor, labels: label + extra)
-        }
-        func counter(_ descriptor: MetricNameDescriptor, _ extra: [(String, String)] = []) -> Counter {
-            registry.makeCounter(descriptor: descriptor, labels: label + extra)
-        }
-        func histogram(_ descriptor: MetricNameDescriptor, _ buckets: [Duration]) -> DurationHistogram {
-            registry.makeDurationHistogram(descriptor: descriptor, labels: label, buckets: buckets)
-        }
-        self.sessionsByState = ConnectionState.allCases.map {
-            gauge(MetricDescriptors.sessions, [("state", $0.rawValue)])
-        }
-        self.sessionsByState[Self.slot(.disconnected)].set(Double(sessions))
+        let slots = MetricSlots(count: Layout.slotCount)
+        slots.store(sessions, in: Layout.sessions + Layout.index(of: .disconnected))
+        self.slots = slots
         // Every transition the machine can take under this policy exists from the start, at 0.
-        var transitions = [Counter?](repeating: nil, count: Self.stateCount * Self.stateCount)
-        for edge in StateDiagram(policy: policy).edges {
-            let key = Self.slot(edge.transition.from) * Self.stateCount + Self.slot(edge.transition.to)
-            if transitions[key] == nil {
-                transitions[key] = counter(
-                    MetricDescriptors.transitions,
-                    [("from", edge.transition.from.rawValue), ("to", edge.transition.to.rawValue)]
-                )
-            }
+        var edges: [(from: ConnectionState, to: ConnectionState)] = []
+        for edge in StateDiagram(policy: policy).edges
+        where !edges.contains(where: { $0.from == edge.transition.from && $0.to == edge.transition.to }) {
+            edges.append((edge.transition.from, edge.transition.to))
         }
-        self.transitions = transitions
-        self.attempts = counter(MetricDescriptors.attempts)
-        self.failures = Dictionary(
-            uniqueKeysWithValues: ConnectionFailureReason.allCases.map {
-                ($0, counter(MetricDescriptors.failures, [("reason", $0.rawValue)]))
-            }
-        )
-        self.disconnects = Dictionary(
-            uniqueKeysWithValues: DisconnectCause.allCases.map {
-                ($0, counter(MetricDescriptors.disconnects, [("cause", $0.rawValue)]))
-            }
-        )
-        self.successRatio = gauge(MetricDescriptors.successRatio)
-        self.successRatio.set(.nan)
-        self.maxRetriesExceeded = counter(MetricDescriptors.maxRetriesExceeded)
-        self.reconnectDuration = histogram(MetricDescriptors.reconnectDuration, MetricBuckets.reconnect)
-        self.handshakeDuration = histogram(MetricDescriptors.handshakeDuration, MetricBuckets.handshake)
-        self.timeToFirstMessage = histogram(MetricDescriptors.timeToFirstMessage, MetricBuckets.firstMessage)
-        self.messageInterval = histogram(MetricDescriptors.messageInterval, MetricBuckets.messageInterval)
-        self.messages = counter(MetricDescriptors.messagesReceived)
-        self.messageErrors = Dictionary(
-            uniqueKeysWithValues: MessageErrorReason.allCases.map {
-                ($0, counter(MetricDescriptors.messageErrors, [("reason", $0.rawValue)]))
-            }
-        )
-        self.lastMessageTimestamp = gauge(MetricDescriptors.lastMessageTimestamp)
-        self.staleSessions = gauge(MetricDescriptors.staleSessions)
-        self.reconnectAttempt = gauge(MetricDescriptors.reconnectAttempt)
-        self.reconnectMaxAttempts = gauge(MetricDescriptors.reconnectMaxAttempts)
-        self.reconnectMaxAttempts.set(Double(policy.maxReconnectAttempts))
+        self.lines = Self.lines(target: target, transitions: edges, maxReconnectAttempts: policy.maxReconnectAttempts)
         self.counts.withLockedValue { counts in
             counts.sessionsAtAttempt = [Int](repeating: 0, count: policy.maxReconnectAttempts + 1)
             counts.sessionsAtAttempt[0] = sessions
         }
-    }
-
-    private static let stateCount = ConnectionState.allCases.count
-    private static func slot(_ state: ConnectionState) -> Int {
-        switch state {
-        case .disconnected: 0
-        case .connecting: 1
-        case .connected: 2
-        case .receivingData: 3
-        case .reconnecting: 4
-        case .error: 5
-        }
+        registry.register(self)
     }
 
     /// Records what one event of a session did.
@@ -121,45 +56,48 @@ final class TargetStatistics: Sendable {
         attemptChange: (from: Int, to: Int)?
     ) {
         for transition in action.transitions {
-            let from = Self.slot(transition.from)
-            let to = Self.slot(transition.to)
-            self.transitions[from * Self.stateCount + to]?.increment()
+            let from = Layout.index(of: transition.from)
+            let to = Layout.index(of: transition.to)
+            self.slots.add(1, to: Layout.transition(from: from, to: to))
             if from != to {
-                self.sessionsByState[from].decrement()
-                self.sessionsByState[to].increment()
+                self.slots.add(-1, to: Layout.sessions + from)
+                self.slots.add(1, to: Layout.sessions + to)
             }
-            if transition.trigger == .maxRetriesExceeded { self.maxRetriesExceeded.increment() }
-            if transition.to == .connected || transition.to == .error {
-                self.recordOutcome(connected: transition.to == .connected)
-            }
+            if transition.trigger == .maxRetriesExceeded { self.slots.add(1, to: Layout.maxRetriesExceeded) }
+            if transition.to == .connected { self.slots.add(1, to: Layout.enteredConnected) }
+            if transition.to == .error { self.slots.add(1, to: Layout.enteredError) }
         }
-        if let reason = action.failure { self.failures[reason]?.increment() }
-        if let cause = action.disconnect { self.disconnects[cause]?.increment() }
+        if let reason = action.failure { self.slots.add(1, to: Layout.failures + Layout.index(of: reason)) }
+        if let cause = action.disconnect { self.slots.add(1, to: Layout.disconnects + Layout.index(of: cause)) }
         switch action.measurement {
         case .none:
             break
         case .handshake(let duration, let reconnect):
-            self.handshakeDuration.record(duration)
-            if let reconnect { self.reconnectDuration.record(reconnect) }
+            self.observe(duration, in: Layout.handshake)
+            if let reconnect { self.observe(reconnect, in: Layout.reconnect) }
         case .message(let firstAfter, let interval):
-            if let firstAfter { self.timeToFirstMessage.record(firstAfter) }
-            if let interval { self.messageInterval.record(interval) }
+            if let firstAfter { self.observe(firstAfter, in: Layout.firstMessage) }
+            if let interval { self.observe(interval, in: Layout.messageInterval) }
         }
-        if let staleChange { staleChange ? self.staleSessions.increment() : self.staleSessions.decrement() }
+        if let staleChange { self.slots.add(staleChange ? 1 : -1, to: Layout.staleSessions) }
         if let attemptChange { self.recordAttemptChange(attemptChange) }
     }
 
     /// A connection attempt started.
-    func recordAttempt() { self.attempts.increment() }
+    func recordAttempt() { self.slots.add(1, to: Layout.attempts) }
 
     /// A valid message arrived.
     func recordMessage() {
-        self.messages.increment()
-        self.lastMessageTimestamp.set(Date().timeIntervalSince1970)
+        self.slots.add(1, to: Layout.messages)
+        // Whole microseconds, which a `Double` of today's Unix time holds exactly.
+        let microseconds = Int((Date().timeIntervalSince1970 * 1_000_000).rounded())
+        self.slots.raise(Layout.lastMessage, to: microseconds * 1000)
     }
 
     /// A message was refused.
-    func recordMessageError(_ reason: MessageErrorReason) { self.messageErrors[reason]?.increment() }
+    func recordMessageError(_ reason: MessageErrorReason) {
+        self.slots.add(1, to: Layout.messageErrors + Layout.index(of: reason))
+    }
 
     /// Logs a malformed message at most once every 10 seconds per target, with the count of the
     /// ones not logged, so a backend sending garbage cannot flood the log.
@@ -181,38 +119,28 @@ final class TargetStatistics: Sendable {
     }
 
     /// Removes every series of the target (target removed or restarted by a reload).
-    func unregister() {
-        self.sessionsByState.forEach(self.registry.unregisterGauge)
-        self.transitions.compactMap { $0 }.forEach(self.registry.unregisterCounter)
-        self.registry.unregisterCounter(self.attempts)
-        self.failures.values.forEach(self.registry.unregisterCounter)
-        self.disconnects.values.forEach(self.registry.unregisterCounter)
-        self.messageErrors.values.forEach(self.registry.unregisterCounter)
-        [self.maxRetriesExceeded, self.messages].forEach(self.registry.unregisterCounter)
-        [
-            self.successRatio, self.lastMessageTimestamp, self.staleSessions, self.reconnectAttempt,
-            self.reconnectMaxAttempts,
-        ]
-        .forEach(self.registry.unregisterGauge)
-        [self.reconnectDuration, self.handshakeDuration, self.timeToFirstMessage, self.messageInterval]
-            .forEach(self.registry.unregisterDurationHistogram)
-    }
+    func unregister() { self.registry.unregister(self) }
 
-    private func recordOutcome(connected: Bool) {
-        let ratio: Double = self.counts.withLockedValue { counts in
-            if connected { counts.enteredConnected += 1 } else { counts.enteredError += 1 }
-            return Double(counts.enteredConnected) / Double(counts.enteredConnected + counts.enteredError)
+    /// Counts an observation in the histogram's bucket (buckets hold what is above the previous
+    /// bound; the exposition sums them) and adds it to the histogram's sum.
+    private func observe(_ duration: Duration, in histogram: Layout.Histogram) {
+        let nanoseconds = Int(max(duration.nanoseconds, 0))
+        var bucket = histogram.bounds.count
+        for index in histogram.bounds.indices where nanoseconds <= histogram.bounds[index] {
+            bucket = index
+            break
         }
-        self.successRatio.set(ratio)
+        self.slots.add(1, to: histogram.buckets + bucket)
+        self.slots.add(nanoseconds, to: histogram.sum)
     }
 
     private func recordAttemptChange(_ change: (from: Int, to: Int)) {
-        let highest: Int = self.counts.withLockedValue { counts in
+        self.counts.withLockedValue { counts in
             let top = counts.sessionsAtAttempt.count - 1
             counts.sessionsAtAttempt[min(change.from, top)] -= 1
             counts.sessionsAtAttempt[min(change.to, top)] += 1
-            return counts.sessionsAtAttempt.lastIndex { $0 > 0 } ?? 0
+            // Stored under the lock, so the slot follows the order of the changes.
+            self.slots.store(counts.sessionsAtAttempt.lastIndex { $0 > 0 } ?? 0, in: Layout.reconnectAttempt)
         }
-        self.reconnectAttempt.set(Double(highest))
     }
 }

@@ -14,6 +14,9 @@ import WSConnectionStateMachine
 /// recognised and dropped.
 final class Session: @unchecked Sendable {
     typealias Machine = ConnectionStateMachine<ContinuousClock.Instant>
+    /// Opens a connection for a session (see ``WebSocketConnector``): over the network, or into
+    /// an in-memory channel where a benchmark drives the session without sockets.
+    typealias Connect = @Sendable (_ session: Session, _ connectionID: UInt64) -> EventLoopFuture<any Channel>
 
     /// The loop this session lives on.
     let eventLoop: any EventLoop
@@ -21,7 +24,10 @@ final class Session: @unchecked Sendable {
     let index: Int
     let settings: SessionSettings
     let statistics: TargetStatistics
+    /// Told of every change of state or staleness, for the alert rules.
+    let changes: ChangeSignal?
     private let logger: Logger
+    private let connect: Connect
 
     private var machine: Machine
     private var channel: (any Channel)?
@@ -35,17 +41,30 @@ final class Session: @unchecked Sendable {
         index: Int,
         settings: SessionSettings,
         statistics: TargetStatistics,
+        changes: ChangeSignal? = nil,
         eventLoop: any EventLoop,
-        logger: Logger
+        logger: Logger,
+        connect: Connect? = nil
     ) {
         self.index = index
         self.settings = settings
         self.statistics = statistics
+        self.changes = changes
         self.eventLoop = eventLoop
         var logger = logger
         logger[metadataKey: "session"] = "\(index)"
         self.logger = logger
         self.machine = Machine(policy: settings.policy, seed: UInt64.random(in: .min ... .max))
+        self.connect =
+            connect ?? { session, id in
+                WebSocketConnector(
+                    settings: session.settings,
+                    session: session,
+                    connectionID: id,
+                    logger: session.logger
+                )
+                .connect(on: session.eventLoop)
+            }
     }
 
     /// Starts connecting.
@@ -157,6 +176,9 @@ final class Session: @unchecked Sendable {
             staleChange: wasStale == self.machine.isDataStale ? nil : self.machine.isDataStale,
             attemptChange: attemptBefore == attemptAfter ? nil : (attemptBefore, attemptAfter)
         )
+        if wasStale != self.machine.isDataStale || action.transitions.contains(where: { $0.from != $0.to }) {
+            self.changes?.signal()
+        }
         self.log(action)
         self.apply(action)
     }
@@ -209,13 +231,7 @@ final class Session: @unchecked Sendable {
         self.connectionID &+= 1
         let id = self.connectionID
         self.statistics.recordAttempt()
-        let connector = WebSocketConnector(
-            settings: self.settings,
-            session: self,
-            connectionID: id,
-            logger: self.logger
-        )
-        connector.connect(on: self.eventLoop).whenComplete { result in
+        self.connect(self, id).whenComplete { result in
             switch result {
             case .success(let channel):
                 guard id == self.connectionID, !self.machine.isStopped else {

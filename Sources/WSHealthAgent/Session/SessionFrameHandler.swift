@@ -48,11 +48,28 @@ final class SessionFrameHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if self.loss == nil {
-            self.loss = ConnectionErrorClassifier.isProtocolError(error) ? .protocolError : .networkError
-            self.messageTooLarge = ConnectionErrorClassifier.isMessageTooLarge(error)
+        // The loss is recorded before anything closes the channel: a close can complete at once,
+        // and `channelInactive` must find it. (NIO's own protocol error handler closes first,
+        // which is why the upgrader's `automaticErrorHandling` is off.)
+        guard self.loss == nil else {
+            context.close(promise: nil)
+            return
         }
-        context.close(promise: nil)
+        let isProtocolError = ConnectionErrorClassifier.isProtocolError(error)
+        self.loss = isProtocolError ? .protocolError : .networkError
+        self.messageTooLarge = ConnectionErrorClassifier.isMessageTooLarge(error)
+        guard isProtocolError else {
+            context.close(promise: nil)
+            return
+        }
+        // Fail the WebSocket connection (RFC 6455 §7.1.7): 1009 for a message over the limit,
+        // 1002 for any other broken frame.
+        var payload = context.channel.allocator.buffer(capacity: 2)
+        payload.write(webSocketErrorCode: self.messageTooLarge ? .messageTooLarge : .protocolError)
+        let close = WebSocketFrame.clientFrame(opcode: .connectionClose, data: payload)
+        context.writeAndFlush(Self.wrapOutboundOut(close)).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

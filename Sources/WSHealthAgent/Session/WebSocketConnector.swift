@@ -60,10 +60,12 @@ struct WebSocketConnector {
         let requestHandler = UpgradeRequestHandler(request: request, session: session, connectionID: id)
         let upgrader = NIOWebSocketClientUpgrader(
             maxFrameSize: settings.maxMessageBytes,
-            automaticErrorHandling: true,
+            // The frame handler sends the close for a protocol error, after recording why.
+            automaticErrorHandling: false,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
                     let frames = SessionFrameHandler(session: session, connectionID: id)
+                    try channel.pipeline.syncOperations.addHandler(InboundFrameValidator())
                     try channel.pipeline.syncOperations.addHandler(
                         NIOWebSocketFrameAggregator(
                             minNonFinalFragmentSize: 0,

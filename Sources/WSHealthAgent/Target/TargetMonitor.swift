@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import NIOCore
 import NIOSSL
-import Prometheus
 import WSConnectionStateMachine
 import WSHealthConfig
 
@@ -22,8 +21,9 @@ final class TargetMonitor: Sendable {
     /// Builds the target's sessions; fails when a file it needs (CA, JWT secret) is unusable.
     init(
         configuration: TargetConfiguration,
-        registry: PrometheusCollectorRegistry,
+        registry: MetricsRegistry,
         eventLoopGroup: any EventLoopGroup,
+        changes: ChangeSignal? = nil,
         logger: Logger
     ) throws {
         self.configuration = configuration
@@ -44,6 +44,7 @@ final class TargetMonitor: Sendable {
                 index: index,
                 settings: settings,
                 statistics: statistics,
+                changes: changes,
                 eventLoop: eventLoopGroup.next(),
                 logger: logger
             )

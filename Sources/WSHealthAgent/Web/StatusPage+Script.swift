@@ -96,11 +96,24 @@ extension StatusPage {
             `Updated ${new Date().toLocaleTimeString()}; refreshing every 2 s.`;
         }
 
+        function renderAlerts(report) {
+          const rank = { critical: 0, warning: 1 };
+          const alerts = report.alerts.slice().sort(
+            (a, b) => (rank[a.labels.severity] ?? 2) - (rank[b.labels.severity] ?? 2));
+          document.getElementById("alerts").innerHTML = alerts.length
+            ? "<h2>Alerts firing</h2><ul>" + alerts.map((a) =>
+                `<li class="alert ${esc(a.labels.severity ?? "")}"><strong>${esc(a.labels.alertname ?? "")}</strong> ` +
+                `${esc(a.labels.target ?? "")} — ${esc(a.annotations.description ?? "")}</li>`).join("") + "</ul>"
+            : "";
+        }
+
         async function refresh() {
           try {
             const response = await fetch("/api/v1/targets", { cache: "no-store" });
             if (!response.ok) throw new Error(`HTTP ${response.status}`);
             render(await response.json());
+            const alerts = await fetch("/api/v1/alerts", { cache: "no-store" });
+            if (alerts.ok) renderAlerts(await alerts.json());
           } catch (error) {
             document.getElementById("refreshed").textContent =
               `Cannot reach the agent (${error.message}); showing the last known state.`;

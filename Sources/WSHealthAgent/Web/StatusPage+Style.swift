@@ -43,6 +43,9 @@ extension StatusPage {
         th{color:#57606a;font-weight:600;background:#f6f8fa}
         td small{display:block;color:#57606a;overflow-wrap:anywhere}
         .empty,#notice,footer{color:#57606a;font-size:.85rem}#notice{color:#0969da;min-height:1.2em}
+        #alerts ul{list-style:none;padding:0;margin:0 0 1rem}#alerts h2{font-size:1rem}
+        .alert{padding:.4rem .8rem;margin:.25rem 0;border-left:4px solid #bf8700;background:#fff8c5}
+        .alert.critical{border-color:#cf222e;background:#ffebe9}
         @media (max-width:50rem){summary{grid-template-columns:1fr 1fr}}
         @media (prefers-reduced-motion:reduce){.spinner,.pulse{animation:none}}
         """

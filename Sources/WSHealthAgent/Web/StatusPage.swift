@@ -1,5 +1,6 @@
 import Foundation
 import WSConnectionStateMachine
+import WSHealthAlerting
 
 /// The status page at `/`: one row per target, expandable to its sessions, with the spec's
 /// badges (``StatusBadge``), "Last updated", stale data and a Retry button for `error`.
@@ -13,7 +14,7 @@ enum StatusPage {
     static let maxSessionRows = 100
 
     /// The whole page for `report`.
-    static func render(_ report: StatusReport) -> String {
+    static func render(_ report: StatusReport, alerts: [Alert] = []) -> String {
         let targets =
             report.targets.isEmpty
             ? "<p class=\"empty\">No targets configured.</p>"
@@ -27,7 +28,9 @@ enum StatusPage {
             <body data-rendered-by="server">
             <header><h1>wshealth <small>\(escape(WSHealthVersion.version))</small></h1>
             <nav><a href="/metrics">/metrics</a><a href="/api/v1/targets">/api/v1/targets</a>\
+            <a href="/api/v1/alerts">/api/v1/alerts</a>\
             <a href="/-/healthy">/-/healthy</a><a href="/-/ready">/-/ready</a></nav></header>
+            <section id="alerts" aria-label="Alerts firing">\(self.alerts(alerts))</section>
             <main id="targets">\(targets)</main>
             <p id="notice" role="status"></p>
             <footer id="refreshed">Rendered by the server at \(StatusReport.rfc3339(report.generatedAt)); \
@@ -37,6 +40,20 @@ enum StatusPage {
             </body></html>
 
             """
+    }
+
+    /// The firing alerts, most severe first; nothing when none fires.
+    static func alerts(_ alerts: [Alert]) -> String {
+        guard !alerts.isEmpty else { return "" }
+        let rows = alerts.sorted {
+            ($0.labels["severity"] ?? "", $1.startsAt) < ($1.labels["severity"] ?? "", $0.startsAt)
+        }
+        .map { alert in
+            let severity = escape(alert.labels["severity"] ?? "")
+            return "<li class=\"alert \(severity)\"><strong>\(escape(alert.labels["alertname"] ?? ""))</strong> "
+                + "\(escape(alert.labels["target"] ?? "")) — \(escape(alert.annotations["description"] ?? ""))</li>"
+        }
+        return "<h2>Alerts firing</h2><ul>\(rows.joined())</ul>"
     }
 
     /// A target: its summary row and, inside, the table of its sessions.

@@ -4,12 +4,12 @@ import NIOCore
 import WSHealthConfig
 
 extension WebServer {
-    /// `GET /` (the status page), `GET /api/v1/targets` (its data) and
-    /// `POST /api/v1/targets/{name}/retry` (its Retry button).
+    /// `GET /` (the status page), `GET /api/v1/targets` and `GET /api/v1/alerts` (its data)
+    /// and `POST /api/v1/targets/{name}/retry` (its Retry button).
     func addStatusRoutes(to router: Router<BasicRequestContext>) {
         let agent = self.agent
         router.get("/") { _, _ -> Response in
-            let page = StatusPage.render(await StatusReport.collect(agent.targets))
+            let page = StatusPage.render(await StatusReport.collect(agent.targets), alerts: agent.firingAlerts)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
@@ -18,6 +18,9 @@ extension WebServer {
         }
         router.get("/api/v1/targets") { _, _ -> Response in
             try Self.json(.ok, await StatusReport.collect(agent.targets))
+        }
+        router.get("/api/v1/alerts") { _, _ -> Response in
+            try Self.json(.ok, AlertsReport(generatedAt: Date(), alerts: agent.firingAlerts))
         }
         router.post("/api/v1/targets/:name/retry") { _, context -> Response in
             // The name is one percent-encoded path segment: a name may hold `/` or spaces.

@@ -3,6 +3,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import WSHealthConfig
 
@@ -21,6 +22,12 @@ struct WebServer {
             maxHeaderFieldCount: 100
         )
     )
+
+    /// The web server's sockets get a loop of their own: a scrape is never queued behind the
+    /// messages of thousands of sessions (a backend ticks them all at once), nor they behind it.
+    /// Process-wide and never shut down, like NIO's singletons: a request still in flight when
+    /// the server stops must not find its loop gone.
+    static let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// Serves until cancelled or shut down gracefully.
     func run() async throws {
@@ -44,6 +51,7 @@ struct WebServer {
             server: server,
             configuration: .init(address: .hostname(agent.options.host, port: agent.options.port)),
             onServerRunning: { channel in agent.serverStarted(port: channel.localAddress?.port ?? agent.options.port) },
+            eventLoopGroupProvider: .shared(Self.eventLoopGroup),
             logger: logger
         )
         try await app.run()

@@ -1,0 +1,84 @@
+import Benchmark
+import Foundation
+import WSConnectionStateMachine
+@_spi(Benchmarks) import WSHealthAgent
+
+/// The agent's micro figures (issue 5): state machine events per second, `/metrics` rendering at
+/// 100 targets × 100 sessions, JSON validation, and what one message costs a session.
+///
+/// `swift package benchmark` in `Benchmarks/` runs them; `BENCHMARK_QUICK=1` runs each for a
+/// moment at its smallest size, as CI does to keep them working (it asserts nothing about time).
+let benchmarks: @Sendable () -> Void = {
+    let quick = ProcessInfo.processInfo.environment["BENCHMARK_QUICK"] != nil
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal],
+        warmupIterations: quick ? 1 : 10,
+        maxDuration: .seconds(quick ? 1 : 5),
+        maxIterations: quick ? 10 : 1_000_000
+    )
+    let targets = quick ? 2 : 100
+    let sessions = quick ? 2 : 100
+
+    stateMachineBenchmarks()
+
+    // One scrape's work, without the socket: the figure under `scripts/bench-metrics.sh`.
+    let metrics = MetricsBenchmark(targets: targets, sessions: sessions)
+    for openMetrics in [false, true] {
+        let name = "/metrics render \(targets)×\(sessions) (\(openMetrics ? "OpenMetrics" : "text"))"
+        Benchmark(name, configuration: .init(metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal])) {
+            benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(metrics.render(openMetrics: openMetrics).readableBytes)
+            }
+        }
+    }
+
+    // The reference backend's message, and a 64 KiB one: messages validated per second.
+    let sample = Array(MessageSamples.reference.utf8)
+    let large = Array(MessageSamples.large.utf8)
+    Benchmark("JSON validation, \(sample.count) B message", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(JSONValidation.isValid(sample))
+        }
+    }
+    Benchmark("JSON validation, \(large.count / 1024) KiB message") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(JSONValidation.isValid(large))
+        }
+    }
+
+    // A session receiving the reference message: validation, metrics, state machine, timer.
+    Benchmark(
+        "Session message path (mallocs per message)",
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .mallocCountSmall],
+            scalingFactor: .kilo
+        )
+    ) { (benchmark: Benchmark, session: MessageBenchmark) in
+        for _ in benchmark.scaledIterations {
+            session.receive()
+        }
+    } setup: {
+        let session = try MessageBenchmark(message: MessageSamples.reference)
+        precondition(session.state == "receiving_data", "the session is \(session.state)")
+        return session
+    }
+}
+
+/// Messages as the backend sends them.
+enum MessageSamples {
+    /// The reference backend's message (`MetricsSample.json`).
+    static let reference =
+        #"{"timestamp":"2026-11-26T16:51:09Z","cpu_percent":12.5,"memory_percent":43.1,"#
+        + #""active_connections":3,"requests_per_second":120.0}"#
+
+    /// 64 KiB of nested objects, arrays, strings with escapes and numbers.
+    static let large: String = {
+        var text = "["
+        while text.utf8.count < 64 * 1024 {
+            if text.count > 1 { text += "," }
+            text += #"{"name":"cpu \"core\" 1","values":[1.5e3,-2,0.25,true,null],"nested":{"ok":false}}"#
+        }
+        return text + "]"
+    }()
+}

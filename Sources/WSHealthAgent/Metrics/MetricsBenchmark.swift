@@ -1,0 +1,47 @@
+public import NIOCore
+import WSConnectionStateMachine
+
+/// `/metrics` without sockets, for the `Benchmarks` package: a registry of `targets` targets of
+/// `sessions` sessions each, every series moved off zero the way live sessions move them, and
+/// its exposition rendered as the endpoint renders it.
+@_spi(Benchmarks)
+public final class MetricsBenchmark: Sendable {
+    private let registry: MetricsRegistry
+    private let targets: [TargetStatistics]
+
+    /// Registers the targets and records, for every session, a connection, a handshake, a few
+    /// messages and one reconnect.
+    public init(targets: Int, sessions: Int) {
+        let registry = MetricsRegistry()
+        self.registry = registry
+        self.targets = (0..<targets).map { index in
+            TargetStatistics(target: "target-\(index)", sessions: sessions, policy: .spec, registry: registry)
+        }
+        let start = ContinuousClock.now
+        for statistics in self.targets {
+            for session in 0..<sessions {
+                var machine = ConnectionStateMachine<ContinuousClock.Instant>(policy: .spec, seed: UInt64(session))
+                let base = start + .milliseconds(session)
+                func record(_ action: ConnectionStateMachine<ContinuousClock.Instant>.Action) {
+                    statistics.record(action, staleChange: nil, attemptChange: nil)
+                }
+                record(machine.connect(at: base))
+                statistics.recordAttempt()
+                record(machine.handshakeSucceeded(at: base + .microseconds(1500 + session)))
+                for message in 0..<3 {
+                    record(machine.messageReceived(at: base + .milliseconds(40 + 5000 * message)))
+                    statistics.recordMessage()
+                }
+                record(machine.connectionClosed(.networkError, at: base + .seconds(12)))
+                record(machine.timerFired(at: base + .seconds(13)))
+                statistics.recordAttempt()
+                record(machine.handshakeSucceeded(at: base + .seconds(13) + .milliseconds(2)))
+            }
+        }
+    }
+
+    /// The exposition in the text format 0.0.4, or OpenMetrics 1.0.
+    public func render(openMetrics: Bool) -> ByteBuffer {
+        self.registry.render(as: openMetrics ? .openMetrics : .text)
+    }
+}

@@ -1,0 +1,126 @@
+import WSConnectionStateMachine
+
+extension TargetStatistics {
+    /// Where each series of a target lives in its slots.
+    enum Layout {
+        /// A histogram's slots: one per bucket holding the observations above the previous
+        /// bound (the last one above every bound, for `+Inf`), then the sum in nanoseconds.
+        struct Histogram {
+            /// The upper bounds, in nanoseconds.
+            let bounds: [Int]
+            let buckets: Int
+            var sum: Int { self.buckets + self.bounds.count + 1 }
+            var end: Int { self.sum + 1 }
+
+            init(_ bounds: [Duration], at first: Int) {
+                self.bounds = bounds.map { Int($0.nanoseconds) }
+                self.buckets = first
+            }
+        }
+
+        static let states = ConnectionState.allCases
+        static let sessions = 0
+        static let transitions = sessions + states.count
+        static let attempts = transitions + states.count * states.count
+        static let failures = attempts + 1
+        static let disconnects = failures + ConnectionFailureReason.allCases.count
+        static let maxRetriesExceeded = disconnects + DisconnectCause.allCases.count
+        static let messages = maxRetriesExceeded + 1
+        static let messageErrors = messages + 1
+        static let enteredConnected = messageErrors + MessageErrorReason.allCases.count
+        static let enteredError = enteredConnected + 1
+        /// Nanoseconds since the Unix epoch.
+        static let lastMessage = enteredError + 1
+        static let staleSessions = lastMessage + 1
+        static let reconnectAttempt = staleSessions + 1
+        static let reconnect = Histogram(MetricBuckets.reconnect, at: reconnectAttempt + 1)
+        static let handshake = Histogram(MetricBuckets.handshake, at: reconnect.end)
+        static let firstMessage = Histogram(MetricBuckets.firstMessage, at: handshake.end)
+        static let messageInterval = Histogram(MetricBuckets.messageInterval, at: firstMessage.end)
+        static let slotCount = messageInterval.end
+
+        static func transition(from: Int, to: Int) -> Int { transitions + from * states.count + to }
+
+        @inline(__always)
+        static func index(of state: ConnectionState) -> Int {
+            switch state {
+            case .disconnected: 0
+            case .connecting: 1
+            case .connected: 2
+            case .receivingData: 3
+            case .reconnecting: 4
+            case .error: 5
+            }
+        }
+
+        static func index(of reason: ConnectionFailureReason) -> Int {
+            ConnectionFailureReason.allCases.firstIndex(of: reason)!
+        }
+
+        static func index(of cause: DisconnectCause) -> Int { DisconnectCause.allCases.firstIndex(of: cause)! }
+
+        static func index(of reason: MessageErrorReason) -> Int { MessageErrorReason.allCases.firstIndex(of: reason)! }
+    }
+
+    /// The target's sample lines, in the order of ``MetricDescriptors/target``.
+    static func lines(
+        target: String,
+        transitions: [(from: ConnectionState, to: ConnectionState)],
+        maxReconnectAttempts: Int
+    ) -> SeriesLines {
+        var lines = SeriesLines.Builder(familyCount: MetricDescriptors.target.count)
+        let families = MetricDescriptors.self
+        func add(_ family: MetricFamily, _ value: SeriesLines.Value, _ labels: [(String, String)] = []) {
+            let index = families.target.firstIndex { $0.name == family.name }!
+            lines.add(family: index, name: family.name, labels: [("target", target)] + labels, value: value)
+        }
+        func histogram(_ family: MetricFamily, _ layout: Layout.Histogram, _ bounds: [Duration]) {
+            let index = families.target.firstIndex { $0.name == family.name }!
+            func line(_ suffix: String, _ labels: [(String, String)], _ value: SeriesLines.Value) {
+                lines.add(
+                    family: index,
+                    name: family.name + suffix,
+                    labels: [("target", target)] + labels,
+                    value: value
+                )
+            }
+            for (offset, bound) in bounds.enumerated() {
+                line("_bucket", [("le", MetricBuckets.label(bound))], .bucket(slot: layout.buckets + offset))
+            }
+            line("_bucket", [("le", "+Inf")], .bucket(slot: layout.buckets + bounds.count))
+            line("_sum", [], .seconds(slot: layout.sum))
+            line("_count", [], .count)
+        }
+        // Every name below is one of the table's, the suffixes the text format's: checked by
+        // the contract test and promtool, so no name is validated at run time.
+        for (index, state) in Layout.states.enumerated() {
+            add(families.sessions, .integer(slot: Layout.sessions + index), [("state", state.rawValue)])
+        }
+        for (from, to) in transitions {
+            let slot = Layout.transition(from: Layout.index(of: from), to: Layout.index(of: to))
+            add(families.transitions, .integer(slot: slot), [("from", from.rawValue), ("to", to.rawValue)])
+        }
+        add(families.attempts, .integer(slot: Layout.attempts))
+        for (index, reason) in ConnectionFailureReason.allCases.enumerated() {
+            add(families.failures, .integer(slot: Layout.failures + index), [("reason", reason.rawValue)])
+        }
+        add(families.successRatio, .ratio(slot: Layout.enteredConnected, otherSlot: Layout.enteredError))
+        histogram(families.reconnectDuration, Layout.reconnect, MetricBuckets.reconnect)
+        add(families.maxRetriesExceeded, .integer(slot: Layout.maxRetriesExceeded))
+        for (index, cause) in DisconnectCause.allCases.enumerated() {
+            add(families.disconnects, .integer(slot: Layout.disconnects + index), [("cause", cause.rawValue)])
+        }
+        add(families.reconnectAttempt, .integer(slot: Layout.reconnectAttempt))
+        add(families.reconnectMaxAttempts, .constant(maxReconnectAttempts))
+        histogram(families.handshakeDuration, Layout.handshake, MetricBuckets.handshake)
+        histogram(families.timeToFirstMessage, Layout.firstMessage, MetricBuckets.firstMessage)
+        add(families.messagesReceived, .integer(slot: Layout.messages))
+        for (index, reason) in MessageErrorReason.allCases.enumerated() {
+            add(families.messageErrors, .integer(slot: Layout.messageErrors + index), [("reason", reason.rawValue)])
+        }
+        add(families.lastMessageTimestamp, .seconds(slot: Layout.lastMessage))
+        histogram(families.messageInterval, Layout.messageInterval, MetricBuckets.messageInterval)
+        add(families.staleSessions, .integer(slot: Layout.staleSessions))
+        return SeriesLines(lines)
+    }
+}

@@ -1,0 +1,70 @@
+import Logging
+import NIOCore
+import NIOEmbedded
+import WSConnectionStateMachine
+
+/// A session's per-message path without sockets, for the `Benchmarks` package: one `Session`
+/// on an embedded event loop, connected to an in-memory channel and receiving data, fed the
+/// text frames its frame handler would pass on (JSON validation, the target's metrics, the
+/// state machine, the timer decision). NIO's frame decoding is not part of it.
+@_spi(Benchmarks)
+public final class MessageBenchmark {
+    private let loop = EmbeddedEventLoop()
+    private let session: Session
+    private let message: ByteBuffer
+    /// The id of the session's connection: the first one it opened.
+    private let connectionID: UInt64 = 1
+
+    /// A session of a target that expects JSON, receiving `message` (UTF-8) as its messages.
+    public init(message: String) throws {
+        guard let endpoint = WebSocketEndpoint(url: "ws://127.0.0.1:9/api/ws/metrics") else {
+            throw AgentError("no endpoint")
+        }
+        let settings = SessionSettings(
+            targetName: "benchmark",
+            endpoint: endpoint,
+            displayURL: "ws://127.0.0.1:9/api/ws/metrics",
+            policy: .spec,
+            expectJSON: true,
+            maxMessageBytes: 1 << 20,
+            token: nil,
+            tls: nil,
+            tlsServerName: nil
+        )
+        let statistics = TargetStatistics(target: "benchmark", sessions: 1, policy: .spec, registry: MetricsRegistry())
+        let loop = self.loop
+        let channel = EmbeddedChannel(loop: loop)
+        self.session = Session(
+            index: 0,
+            settings: settings,
+            statistics: statistics,
+            eventLoop: loop,
+            logger: Logger(label: "benchmark") { _ in SwiftLogNoOpLogHandler() },
+            connect: { _, _ in loop.makeSucceededFuture(channel) }
+        )
+        self.message = ByteBuffer(string: message)
+        self.session.start()
+        loop.run()
+        self.session.connectionUpgraded(self.connectionID)
+        self.receive()
+    }
+
+    /// One message arrives.
+    public func receive() {
+        self.session.connectionReceived(self.connectionID, text: self.message)
+    }
+
+    /// The state of the session: `receiving_data` while it takes the messages as valid.
+    public var state: String {
+        let snapshot = self.session.snapshot()
+        self.loop.run()
+        return (try? snapshot.wait().state.rawValue) ?? "unknown"
+    }
+}
+
+/// JSON validation alone, for the `Benchmarks` package.
+@_spi(Benchmarks)
+public enum JSONValidation {
+    /// Whether `bytes` hold one JSON text, as the agent checks each message.
+    public static func isValid(_ bytes: [UInt8]) -> Bool { JSONValidator.isValid(bytes) }
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# /metrics scrape latency under wrk load, end to end: starts the reference backend and an agent
+# with TARGETS targets × SESSIONS sessions (release build, loopback), waits until every session
+# receives data, runs wrk RUNS times per exposition format and prints each run's p50/p99 and
+# their medians and spread. Every process it starts it stops, on success, failure or Ctrl-C.
+#
+#   scripts/bench-metrics.sh                       # 100 × 100, 3 runs of 10 s per format
+#   RUNS=5 DURATION=20s scripts/bench-metrics.sh
+#
+# Settings (environment): BIN (default .build/release/wshealth; built with
+# `swift build -c release --product wshealth` when missing), TARGETS (100), SESSIONS (100),
+# INTERVAL (the backend's message interval, 5s), RUNS (3), DURATION (10s), THREADS (2) and
+# CONNECTIONS (2) for wrk, FORMATS ("text openmetrics"), PORT_BASE (a free range of 3 ports:
+# backend, its admin listener, the agent; default 18000), READY_TIMEOUT (seconds, 120).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.build/release/wshealth}
+TARGETS=${TARGETS:-100}
+SESSIONS=${SESSIONS:-100}
+INTERVAL=${INTERVAL:-5s}
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-2}
+FORMATS=${FORMATS:-text openmetrics}
+PORT_BASE=${PORT_BASE:-18000}
+READY_TIMEOUT=${READY_TIMEOUT:-120}
+BACKEND_PORT=$PORT_BASE
+ADMIN_PORT=$((PORT_BASE + 1))
+AGENT_PORT=$((PORT_BASE + 2))
+OPENMETRICS_ACCEPT='application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
+
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
+if [[ ! -x $BIN ]]; then swift build -c release --product wshealth; fi
+for port in "$BACKEND_PORT" "$ADMIN_PORT" "$AGENT_PORT"; do
+    if ss -Htln "sport = :$port" | grep -q .; then echo "port $port is in use; set PORT_BASE" >&2; exit 1; fi
+done
+# Each session is one socket in the agent and one in the backend.
+ulimit -n "$(ulimit -Hn)"
+if (($(ulimit -n) < TARGETS * SESSIONS + 1000)); then
+    echo "the fd limit $(ulimit -n) is too low for $((TARGETS * SESSIONS)) sessions" >&2
+    exit 1
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/wshealth-bench.XXXXXX")
+BACKEND_PID=
+AGENT_PID=
+
+# Stops a process: SIGTERM, up to 10 s to exit, then SIGKILL.
+stop() {
+    local pid=$1
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    stop "$AGENT_PID"
+    stop "$BACKEND_PID"
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Polls `check` once every 100 ms for at most `seconds`; fails naming `what`.
+wait_for() {
+    local what=$1 seconds=$2 check=$3
+    local deadline=$((SECONDS + seconds))
+    until eval "$check"; do
+        if ((SECONDS >= deadline)); then echo "timed out after ${seconds}s waiting for $what" >&2; return 1; fi
+        for pid in "$BACKEND_PID" "$AGENT_PID"; do
+            if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then echo "a process died; see $WORK/*.log" >&2; tail -5 "$WORK"/*.log >&2; return 1; fi
+        done
+        sleep 0.1
+    done
+}
+
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/secret"
+{
+    echo "targets:"
+    for ((t = 0; t < TARGETS; t++)); do
+        cat <<EOF
+  - name: target-$t
+    url: ws://127.0.0.1:$BACKEND_PORT/api/ws/metrics
+    sessions: $SESSIONS
+    token:
+      jwt: {secret_file: $WORK/secret, subject: bench, ttl: 1h}
+EOF
+    done
+} >"$WORK/wshealth.yml"
+
+"$BIN" backend --listen-address "127.0.0.1:$BACKEND_PORT" --admin-listen-address "127.0.0.1:$ADMIN_PORT" \
+    --interval "$INTERVAL" --jwt-secret-file "$WORK/secret" --log.level warn >"$WORK/backend.log" 2>&1 &
+BACKEND_PID=$!
+wait_for "the backend" 30 "curl -sf -m 1 -o /dev/null http://127.0.0.1:$ADMIN_PORT/status"
+
+started=$SECONDS
+"$BIN" run --config.file "$WORK/wshealth.yml" --web.listen-address "127.0.0.1:$AGENT_PORT" \
+    --storage.path "$WORK/data" --log.level warn >"$WORK/agent.log" 2>&1 &
+AGENT_PID=$!
+# The number of sessions receiving data, 0 while the agent does not answer.
+receiving() {
+    local exposition
+    exposition=$(curl -sf -m 5 "http://127.0.0.1:$AGENT_PORT/metrics") || { echo 0; return; }
+    awk '/^wshealth_sessions\{.*state="receiving_data"/ { sum += $NF } END { print sum + 0 }' <<<"$exposition"
+}
+wait_for "$((TARGETS * SESSIONS)) sessions receiving data" "$READY_TIMEOUT" '(( $(receiving) == TARGETS * SESSIONS ))'
+echo "agent: $TARGETS targets × $SESSIONS sessions receiving data after $((SECONDS - started)) s;" \
+    "$(curl -sf "http://127.0.0.1:$AGENT_PORT/metrics" | wc -c) bytes of text format"
+
+# A wrk latency figure (`812.00us`, `1.23ms`, `1.01s`) in milliseconds.
+milliseconds() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0
+        if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000
+        printf "%.2f", n
+    }'
+}
+# The median, minimum and maximum of the numbers on standard input.
+summary() {
+    sort -n | awk '{ v[NR] = $1 } END {
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "median %.2f ms (min %.2f, max %.2f, %d runs)", m, v[1], v[NR], NR
+    }'
+}
+
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $RUNS runs per format"
+for format in $FORMATS; do
+    accept='text/plain;version=0.0.4'
+    [[ $format == openmetrics ]] && accept=$OPENMETRICS_ACCEPT
+    : >"$WORK/p50" && : >"$WORK/p99"
+    for ((run = 1; run <= RUNS; run++)); do
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Accept: $accept" \
+            "http://127.0.0.1:$AGENT_PORT/metrics" >"$WORK/wrk.out"
+        p50=$(milliseconds "$(awk '$1 == "50%" { print $2 }' "$WORK/wrk.out")")
+        p99=$(milliseconds "$(awk '$1 == "99%" { print $2 }' "$WORK/wrk.out")")
+        rate=$(awk '/^Requests\/sec/ { print $2 }' "$WORK/wrk.out")
+        errors=$(awk '/Non-2xx|Socket errors/' "$WORK/wrk.out")
+        echo "  $format run $run: p50 $p50 ms, p99 $p99 ms, $rate req/s ${errors:+($errors)}"
+        echo "$p50" >>"$WORK/p50"
+        echo "$p99" >>"$WORK/p99"
+    done
+    echo "$format p50: $(summary <"$WORK/p50")"
+    echo "$format p99: $(summary <"$WORK/p99")"
+done
