@@ -56,7 +56,12 @@ extension Agent {
         if let newAlerting {
             // The old service stops before the new one opens the same outboxes; its firing
             // alerts are on disk, and the new one carries on from them.
-            await self.state.withLock { $0.alerting }?.stopAndWait()
+            let old = self.state.withLock { $0.alerting }
+            await old?.stopAndWait()
+            let kept = Set(newAlerting.receivers.map(\.name))
+            for receiver in old?.receivers ?? [] where !kept.contains(receiver.configuration.name) {
+                receiver.metrics.unregister(from: self.registry)
+            }
             do {
                 alerting = try self.makeAlerting(newAlerting)
                 outcome.alertingReloaded = true
@@ -81,7 +86,7 @@ extension Agent {
         }
         let configuration: AgentConfiguration
         do {
-            configuration = try AgentConfiguration.load(path: file)
+            configuration = try AgentConfiguration.load(path: file).assigned(to: self.options.shard)
         } catch {
             return (.failure(error.messages), [], nil)
         }

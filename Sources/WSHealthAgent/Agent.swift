@@ -28,6 +28,9 @@ public final class Agent: Service {
         /// restart neither loses nor repeats a notification. Alert receivers need it; without
         /// it the rules still run (for `/api/v1/alerts` and the metrics).
         public var storagePath: String?
+        /// `--shard`: this replica's share of the configured targets, at start and at each
+        /// reload. ``Shard/all`` (the default) monitors every target.
+        public var shard: Shard
 
         /// Creates options.
         public init(
@@ -36,7 +39,8 @@ public final class Agent: Service {
             configurationFile: String? = nil,
             reloadOnHangup: Bool = false,
             webConfiguration: WebConfiguration = WebConfiguration(),
-            storagePath: String? = nil
+            storagePath: String? = nil,
+            shard: Shard = .all
         ) {
             self.host = host
             self.port = port
@@ -44,6 +48,7 @@ public final class Agent: Service {
             self.reloadOnHangup = reloadOnHangup
             self.webConfiguration = webConfiguration
             self.storagePath = storagePath
+            self.shard = shard
         }
     }
 
@@ -77,7 +82,7 @@ public final class Agent: Service {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) {
-        self.state = Mutex(RunState(configuration: configuration))
+        self.state = Mutex(RunState(configuration: configuration.assigned(to: options.shard)))
         self.options = options
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger

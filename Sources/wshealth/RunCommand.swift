@@ -27,7 +27,21 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("storage.path"), help: "Directory for the agent's durable state.")
     var storagePath: String = "data/"
 
+    @Option(
+        name: .customLong("shard"),
+        help: "INDEX/COUNT: monitor only this replica's share of the targets (rendezvous hashing of their names)."
+    )
+    var shard: String = "0/1"
+
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        do {
+            _ = try Shard(parsing: self.shard)
+        } catch {
+            throw ValidationError("--shard: \(error)")
+        }
+    }
 
     func run() async throws {
         let logger = self.logging.bootstrap()
@@ -39,6 +53,14 @@ struct RunCommand: AsyncParsableCommand {
                 logger.error("invalid configuration: \(problem)", metadata: ["file": "\(self.configFile)"])
             }
             throw ExitCode(1)
+        }
+        let shard = try Shard(parsing: self.shard)
+        if shard.count > 1 {
+            let owned = configuration.assigned(to: shard).targets.count
+            logger.info(
+                "shard \(shard): monitoring \(owned) of \(configuration.targets.count) targets",
+                metadata: ["file": "\(self.configFile)"]
+            )
         }
         var web = WebConfiguration()
         if let webConfigFile = self.webConfigFile {
@@ -59,7 +81,8 @@ struct RunCommand: AsyncParsableCommand {
                 configurationFile: self.configFile,
                 reloadOnHangup: true,
                 webConfiguration: web,
-                storagePath: self.storagePath
+                storagePath: self.storagePath,
+                shard: shard
             ),
             logger: logger
         )

@@ -103,14 +103,15 @@ final class AgentHarness: Sendable {
     }
 
     /// Writes the agent's configuration file: `target` holds YAML list entries, with `URL`,
-    /// `SECRET_FILE` and `CA_FILE` replaced. The agent reads it at start and on `reload()`.
-    func rewriteConfiguration(target: String) throws {
+    /// `SECRET_FILE` and `CA_FILE` replaced, and the `alerting:` section (the one given at start
+    /// when nil). The agent reads it at start and on `reload()`.
+    func rewriteConfiguration(target: String, alerting: String? = nil) throws {
         try Self.writeConfiguration(
             target: target,
             url: self.url,
             secretFile: self.secretFile,
             caFile: self.certificates?.caFile,
-            alerting: self.alerting,
+            alerting: alerting ?? self.alerting,
             to: self.configurationFile
         )
     }

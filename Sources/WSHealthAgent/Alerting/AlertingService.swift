@@ -30,6 +30,8 @@ final class AlertingService: Sendable {
     struct Receiver: Sendable {
         let configuration: ReceiverConfiguration
         let deliveries: [ReceiverDelivery]
+        /// The receiver's series, shared by its deliveries.
+        let metrics: NotificationMetrics
     }
 
     /// Opens the outboxes under `storagePath` and restores the firing alerts of the last run.
@@ -91,7 +93,7 @@ final class AlertingService: Sendable {
                     logger: logger
                 )
             }
-            return Receiver(configuration: receiver, deliveries: deliveries)
+            return Receiver(configuration: receiver, deliveries: deliveries, metrics: metrics)
         }
     }
 

@@ -56,6 +56,16 @@ struct NotificationMetrics: Sendable {
     /// Notifications waiting now.
     func setQueueLength(_ length: Int) { self.queueLength.set(Double(length)) }
 
+    /// Removes the receiver's series from `registry`: a reload removed the receiver, and
+    /// series of a receiver that no longer exists would be reported forever.
+    func unregister(from registry: PrometheusCollectorRegistry) {
+        registry.unregisterCounter(self.delivered)
+        for counter in self.failures.values { registry.unregisterCounter(counter) }
+        registry.unregisterDurationHistogram(self.latency)
+        registry.unregisterGauge(self.queueLength)
+        registry.unregisterCounter(self.dropped)
+    }
+
     enum Descriptors {
         nonisolated(unsafe) static let delivered = MetricDescriptors.make(
             "notifications",
