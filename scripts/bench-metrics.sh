@@ -10,11 +10,14 @@
 # Settings (environment): BIN (default .build/release/wshealth; built with
 # `swift build -c release --product wshealth` when missing), TARGETS (100), SESSIONS (100),
 # INTERVAL (the backend's message interval, 5s), RUNS (3), DURATION (10s), THREADS (2) and
-# CONNECTIONS (2) for wrk, FORMATS ("text openmetrics"), PORT_BASE (a free range of 3 ports:
+# CONNECTIONS (2) for wrk, PACE (milliseconds each wrk connection waits between requests; 0,
+# the default, is back to back: saturation), READY_STATE (receiving_data; `connected` with a
+# long INTERVAL measures scrapes without the backend's message bursts), FORMATS ("text openmetrics"), PORT_BASE (a free range of 3 ports:
 # backend, its admin listener, the agent; default 18000), READY_TIMEOUT (seconds, 120).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+source scripts/lib/bench-common.sh
 BIN=${BIN:-.build/release/wshealth}
 TARGETS=${TARGETS:-100}
 SESSIONS=${SESSIONS:-100}
@@ -24,6 +27,8 @@ DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-2}
 FORMATS=${FORMATS:-text openmetrics}
+PACE=${PACE:-0}
+READY_STATE=${READY_STATE:-receiving_data}
 PORT_BASE=${PORT_BASE:-18000}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 BACKEND_PORT=$PORT_BASE
@@ -47,54 +52,21 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/wshealth-bench.XXXXXX")
 BACKEND_PID=
 AGENT_PID=
 
-# Stops a process: SIGTERM, up to 10 s to exit, then SIGKILL.
-stop() {
-    local pid=$1
-    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
-    stop "$AGENT_PID"
-    stop "$BACKEND_PID"
+    stop_process "$AGENT_PID"
+    stop_process "$BACKEND_PID"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Polls `check` once every 100 ms for at most `seconds`; fails naming `what`.
-wait_for() {
-    local what=$1 seconds=$2 check=$3
-    local deadline=$((SECONDS + seconds))
-    until eval "$check"; do
-        if ((SECONDS >= deadline)); then echo "timed out after ${seconds}s waiting for $what" >&2; return 1; fi
-        for pid in "$BACKEND_PID" "$AGENT_PID"; do
-            if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then echo "a process died; see $WORK/*.log" >&2; tail -5 "$WORK"/*.log >&2; return 1; fi
-        done
-        sleep 0.1
-    done
-}
-
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/secret"
-{
-    echo "targets:"
-    for ((t = 0; t < TARGETS; t++)); do
-        cat <<EOF
-  - name: target-$t
-    url: ws://127.0.0.1:$BACKEND_PORT/api/ws/metrics
-    sessions: $SESSIONS
-    token:
-      jwt: {secret_file: $WORK/secret, subject: bench, ttl: 1h}
-EOF
-    done
-} >"$WORK/wshealth.yml"
+LOG_DIR=$WORK
+write_bench_configuration "$WORK/wshealth.yml" "$WORK/secret" "$TARGETS" "$SESSIONS" "$BACKEND_PORT"
 
 "$BIN" backend --listen-address "127.0.0.1:$BACKEND_PORT" --admin-listen-address "127.0.0.1:$ADMIN_PORT" \
     --interval "$INTERVAL" --jwt-secret-file "$WORK/secret" --log.level warn >"$WORK/backend.log" 2>&1 &
 BACKEND_PID=$!
-wait_for "the backend" 30 "curl -sf -m 1 -o /dev/null http://127.0.0.1:$ADMIN_PORT/status"
+wait_for "the backend" 30 "curl -sf -m 1 -o /dev/null http://127.0.0.1:$ADMIN_PORT/status" "$BACKEND_PID"
 
 started=$SECONDS
 "$BIN" run --config.file "$WORK/wshealth.yml" --web.listen-address "127.0.0.1:$AGENT_PORT" \
@@ -104,10 +76,12 @@ AGENT_PID=$!
 receiving() {
     local exposition
     exposition=$(curl -sf -m 5 "http://127.0.0.1:$AGENT_PORT/metrics") || { echo 0; return; }
-    awk '/^wshealth_sessions\{.*state="receiving_data"/ { sum += $NF } END { print sum + 0 }' <<<"$exposition"
+    awk -v state="state=\"$READY_STATE\"" '/^wshealth_sessions\{/ && index($0, state) { sum += $NF }
+        END { print sum + 0 }' <<<"$exposition"
 }
-wait_for "$((TARGETS * SESSIONS)) sessions receiving data" "$READY_TIMEOUT" '(( $(receiving) == TARGETS * SESSIONS ))'
-echo "agent: $TARGETS targets × $SESSIONS sessions receiving data after $((SECONDS - started)) s;" \
+wait_for "$((TARGETS * SESSIONS)) sessions in $READY_STATE" "$READY_TIMEOUT" '(( $(receiving) == TARGETS * SESSIONS ))' \
+    "$BACKEND_PID" "$AGENT_PID"
+echo "agent: $TARGETS targets × $SESSIONS sessions in $READY_STATE after $((SECONDS - started)) s;" \
     "$(curl -sf "http://127.0.0.1:$AGENT_PORT/metrics" | wc -c) bytes of text format"
 
 # A wrk latency figure (`812.00us`, `1.23ms`, `1.01s`) in milliseconds.
@@ -126,13 +100,15 @@ summary() {
     }'
 }
 
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $RUNS runs per format"
+# wrk's Lua hook paces each connection; without it requests go back to back.
+printf 'function delay()\n    return %d\nend\n' "$PACE" >"$WORK/pace.lua"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, ${PACE} ms between requests, $RUNS runs per format"
 for format in $FORMATS; do
     accept='text/plain;version=0.0.4'
     [[ $format == openmetrics ]] && accept=$OPENMETRICS_ACCEPT
     : >"$WORK/p50" && : >"$WORK/p99"
     for ((run = 1; run <= RUNS; run++)); do
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Accept: $accept" \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/pace.lua" -H "Accept: $accept" \
             "http://127.0.0.1:$AGENT_PORT/metrics" >"$WORK/wrk.out"
         p50=$(milliseconds "$(awk '$1 == "50%" { print $2 }' "$WORK/wrk.out")")
         p99=$(milliseconds "$(awk '$1 == "99%" { print $2 }' "$WORK/wrk.out")")

@@ -17,6 +17,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+source scripts/lib/bench-common.sh
 BIN=${BIN:-.build/release/wshealth}
 TARGETS=${TARGETS:-100}
 SESSIONS=${SESSIONS:-1}
@@ -50,59 +51,35 @@ clang -O2 -shared -fPIC -o "$WORK/sigsuspend.so" "$WORK/sigsuspend.c"
 BACKEND_PID=
 AGENT_PID=
 
-stop() {
-    local pid=$1
-    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
-    stop "$AGENT_PID"
-    stop "$BACKEND_PID"
+    stop_process "$AGENT_PID" 30
+    stop_process "$BACKEND_PID" 30
     if [[ -n ${KEEP:-} ]]; then mkdir -p "$KEEP" && cp "$WORK"/callgrind.* "$KEEP"/ 2>/dev/null || true; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_for() {
-    local what=$1 seconds=$2 check=$3
-    local deadline=$((SECONDS + seconds))
-    until eval "$check"; do
-        if ((SECONDS >= deadline)); then echo "timed out after ${seconds}s waiting for $what" >&2; return 1; fi
-        sleep 0.2
-    done
-}
-
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/secret"
-{
-    echo "targets:"
-    for ((t = 0; t < TARGETS; t++)); do
-        printf '  - name: target-%d\n    url: ws://127.0.0.1:%d/api/ws/metrics\n    sessions: %d\n' \
-            "$t" "$BACKEND_PORT" "$SESSIONS"
-        printf '    token:\n      jwt: {secret_file: %s, subject: bench, ttl: 1h}\n' "$WORK/secret"
-    done
-} >"$WORK/wshealth.yml"
+LOG_DIR=$WORK
+write_bench_configuration "$WORK/wshealth.yml" "$WORK/secret" "$TARGETS" "$SESSIONS" "$BACKEND_PORT"
 
 "$BIN" backend --listen-address "127.0.0.1:$BACKEND_PORT" --admin-listen-address "127.0.0.1:$ADMIN_PORT" \
     --jwt-secret-file "$WORK/secret" --log.level warn >"$WORK/backend.log" 2>&1 &
 BACKEND_PID=$!
-wait_for "the backend" 30 "curl -sf -m 1 -o /dev/null http://127.0.0.1:$ADMIN_PORT/status"
+wait_for "the backend" 30 "curl -sf -m 1 -o /dev/null http://127.0.0.1:$ADMIN_PORT/status" "$BACKEND_PID"
 
 LD_PRELOAD="$WORK/sigsuspend.so" valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.%p" \
     --toggle-collect="$TOGGLE" "$WORK/wshealth" run --config.file "$WORK/wshealth.yml" --web.listen-address "127.0.0.1:$AGENT_PORT" \
     --storage.path "$WORK/data" --log.level warn >"$WORK/agent.log" 2>&1 &
 AGENT_PID=$!
-wait_for "the agent" 300 "curl -sf -m 5 -o /dev/null http://127.0.0.1:$AGENT_PORT/-/ready"
+wait_for "the agent" 300 "curl -sf -m 5 -o /dev/null http://127.0.0.1:$AGENT_PORT/-/ready" "$AGENT_PID"
 
 bytes=0
 for ((i = 0; i < SCRAPES; i++)); do
     bytes=$(curl -sf -m 60 "http://127.0.0.1:$AGENT_PORT/metrics" | wc -c)
     curl -sf -m 60 -H "Accept: $OPENMETRICS_ACCEPT" -o /dev/null "http://127.0.0.1:$AGENT_PORT/metrics"
 done
-stop "$AGENT_PID"
+stop_process "$AGENT_PID" 30
 AGENT_PID=
 
 profile=$(ls "$WORK"/callgrind.* | head -1)
