@@ -17,29 +17,20 @@ struct AlertmanagerTests {
     /// The backend refuses the token: `WebSocketAuthFailed` reaches Alertmanager, which lists it
     /// with the agent's labels and fingerprint; after recovery it is resolved there too.
     @Test func alertmanagerReceivesFiringAndResolved() async throws {
-        let binary = try installedTool("prometheus-alertmanager")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-am-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("alertmanager.yml")
-        try "route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n".write(
-            to: config,
-            atomically: true,
-            encoding: .utf8
-        )
         let port = try freePort()
-        let log = directory.appendingPathComponent("alertmanager.log")
-        try Data().write(to: log)
-        let alertmanager = Process()
-        alertmanager.executableURL = binary
-        alertmanager.arguments = [
-            "--config.file=\(config.path)", "--storage.path=\(directory.appendingPathComponent("data").path)",
-            "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=", "--log.level=warn",
-        ]
-        alertmanager.standardOutput = try FileHandle(forWritingTo: log)
-        alertmanager.standardError = alertmanager.standardOutput
-        try alertmanager.run()
-        defer { PrometheusScrapeTests.stop(alertmanager) }
+        let alertmanager = try ToolServer(tool: "prometheus-alertmanager") { directory in
+            try "route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n".write(
+                to: directory.appendingPathComponent("alertmanager.yml"),
+                atomically: true,
+                encoding: .utf8
+            )
+        } arguments: { directory in
+            [
+                "--config.file=alertmanager.yml", "--storage.path=\(directory.appendingPathComponent("data").path)",
+                "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=", "--log.level=warn",
+            ]
+        }
+        defer { alertmanager.stop() }
         #expect(await httpStatus("http://127.0.0.1:\(port)/-/ready", within: .seconds(20)) == 200)
 
         let harness = try await AgentHarness(
@@ -63,7 +54,7 @@ struct AlertmanagerTests {
                 ($0["labels"] as? [String: String])?["alertname"] == "WebSocketAuthFailed"
             }
         }
-        let alert = try #require(listed, "Alertmanager never listed the alert; its log:\n\(Self.text(log))")
+        let alert = try #require(listed, "Alertmanager never listed the alert; its log:\n\(alertmanager.output)")
         #expect(
             alert["labels"] as? [String: String]
                 == [
@@ -98,6 +89,4 @@ struct AlertmanagerTests {
         }
         return nil
     }
-
-    static func text(_ file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
 }

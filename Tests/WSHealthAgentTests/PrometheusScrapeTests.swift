@@ -14,34 +14,24 @@ struct PrometheusScrapeTests {
     /// queryable, and the metadata shows OpenMetrics was negotiated (counter and info families
     /// under their OpenMetrics names).
     @Test func prometheusScrapesTheAgent() async throws {
-        let binary = try installedTool("prometheus")
         let harness = try await AgentHarness(target: fastTarget())
         let agentPort = await harness.agent.listeningPort()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-prometheus-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("prometheus.yml")
-        try """
-        global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
-        scrape_configs:
-          - job_name: wshealth
-            static_configs: [{targets: ['127.0.0.1:\(agentPort)']}]
-
-        """.write(to: config, atomically: true, encoding: .utf8)
-        let log = directory.appendingPathComponent("prometheus.log")
-        try Data().write(to: log)
         let apiPort = try freePort()
-        let prometheus = Process()
-        prometheus.executableURL = binary
-        prometheus.currentDirectoryURL = directory
-        prometheus.arguments = [
-            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
-            "--web.listen-address=127.0.0.1:\(apiPort)", "--log.level=warn",
-        ]
-        prometheus.standardOutput = try FileHandle(forWritingTo: log)
-        prometheus.standardError = prometheus.standardOutput
-        try prometheus.run()
-        defer { Self.stop(prometheus) }
+        let prometheus = try ToolServer(tool: "prometheus") { directory in
+            try """
+            global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
+            scrape_configs:
+              - job_name: wshealth
+                static_configs: [{targets: ['127.0.0.1:\(agentPort)']}]
+
+            """.write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
+        } arguments: { directory in
+            [
+                "--config.file=prometheus.yml", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+                "--web.listen-address=127.0.0.1:\(apiPort)", "--log.level=warn",
+            ]
+        }
+        defer { prometheus.stop() }
 
         let api = PrometheusAPI(port: apiPort)
         let scraped = await api.eventually(within: .seconds(40)) {
@@ -50,22 +40,11 @@ struct PrometheusScrapeTests {
                 == "1"
         }
         await harness.shutdown()
-        let details = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        try #require(scraped, "Prometheus never saw the agent up and receiving data; its log:\n\(details)")
+        try #require(scraped, "Prometheus never saw the agent up and receiving data; its log:\n\(prometheus.output)")
         #expect(try await api.metadataType("wshealth_build") == "info")
         #expect(try await api.metadataType("wshealth_state_transitions") == "counter")
         #expect(try await api.query("wshealth_build_info{job=\"wshealth\"}") == "1")
         #expect(try await api.query("count(process_cpu_seconds_total{job=\"wshealth\"})") == "1")
-    }
-
-    /// SIGTERM, then SIGKILL after 5 seconds; waits for the exit.
-    static func stop(_ process: Process) {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = ContinuousClock.now + .seconds(5)
-        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
     }
 }
 
