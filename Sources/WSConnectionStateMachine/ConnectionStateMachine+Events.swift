@@ -1,6 +1,6 @@
 extension ConnectionStateMachine {
     /// The session starts: `disconnected → connecting` (the spec's `connect()`).
-    @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+    @_specialize(exported:true,where Instant == MonotonicInstant)
     public mutating func connect(at now: Instant) -> Action {
         guard case .idle = self.phase else { return .none }
         var action = Action()
@@ -10,7 +10,7 @@ extension ConnectionStateMachine {
 
     /// An operator pressed Retry: `error → disconnected → connecting`, attempts reset.
     /// Ignored outside `error`.
-    @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+    @_specialize(exported:true,where Instant == MonotonicInstant)
     public mutating func retry(at now: Instant) -> Action {
         guard case .failed = self.phase else { return .none }
         return self.leaveError(trigger: .retryRequested, at: now)
@@ -18,7 +18,7 @@ extension ConnectionStateMachine {
 
     /// The server answered the upgrade with `101 Switching Protocols` (the spec's `onopen`):
     /// `connecting → connected`, attempts reset.
-    @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+    @_specialize(exported:true,where Instant == MonotonicInstant)
     public mutating func handshakeSucceeded(at now: Instant) -> Action {
         guard case .connecting(let startedAt, _) = self.phase else { return .none }
         var action = Action()
@@ -35,7 +35,7 @@ extension ConnectionStateMachine {
 
     /// The connection attempt failed before the upgrade. An authentication failure goes to
     /// `error` at once; every other reason takes the reconnect path.
-    @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+    @_specialize(exported:true,where Instant == MonotonicInstant)
     public mutating func handshakeFailed(_ reason: ConnectionFailureReason, at now: Instant) -> Action {
         guard case .connecting = self.phase else { return .none }
         var action = Action()
@@ -45,7 +45,7 @@ extension ConnectionStateMachine {
 
     /// A valid message arrived: `connected → receiving_data` for the first, then the spec's
     /// `receiving_data → receiving_data` "Metrics update". Clears stale data.
-    @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+    @_specialize(exported:true,where Instant == MonotonicInstant)
     public mutating func messageReceived(at now: Instant) -> Action {
         guard case .open(var connection) = self.phase else { return .none }
         var action = Action()
@@ -65,13 +65,13 @@ extension ConnectionStateMachine {
 
     /// A message arrived that the dashboard could not use (not JSON, binary): proof that the
     /// path is alive, but no fresh data and no state change.
-    @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+    @_specialize(exported:true,where Instant == MonotonicInstant)
     public mutating func malformedMessageReceived(at now: Instant) -> Action {
         self.inboundActivity(at: now)
     }
 
     /// A control frame (pong, ping) arrived: proof that the path is alive.
-    @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+    @_specialize(exported:true,where Instant == MonotonicInstant)
     public mutating func controlFrameReceived(at now: Instant) -> Action {
         self.inboundActivity(at: now)
     }
@@ -79,7 +79,7 @@ extension ConnectionStateMachine {
     /// The open connection ended. Close code 1008 means the token was refused: `error`.
     /// Anything else: `disconnected → reconnecting`. During `connecting` this is a failed
     /// handshake (`network_error`).
-    @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+    @_specialize(exported:true,where Instant == MonotonicInstant)
     public mutating func connectionClosed(_ loss: ConnectionLoss, at now: Instant) -> Action {
         switch self.phase {
         case .connecting:
@@ -96,7 +96,7 @@ extension ConnectionStateMachine {
 
     /// The session's timer fired: whatever is due at `now` happens (handshake timeout, retry,
     /// automatic Retry from `error`, keepalive ping, ping timeout, stale data).
-    @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+    @_specialize(exported:true,where Instant == MonotonicInstant)
     public mutating func timerFired(at now: Instant) -> Action {
         self.armedDeadline = nil
         var action = Action()
@@ -125,7 +125,7 @@ extension ConnectionStateMachine {
     /// The session is stopped on purpose (shutdown, reload, target removed): the spec's
     /// logout. Any state goes to `disconnected` for good; an open connection is closed with
     /// 1001 (going away) and counted as `user_action`.
-    @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+    @_specialize(exported:true,where Instant == MonotonicInstant)
     public mutating func stop(at now: Instant) -> Action {
         var action = Action()
         let state = self.state

@@ -10,10 +10,10 @@
 /// handshake timeout, keepalive pings for dead paths, stale-data detection, an automatic
 /// Retry from `error` after ``ConnectionPolicy/errorRetryAfter``, and `stop` for shutdown.
 ///
-/// The events and the state queries are pre-specialized for `ContinuousClock.Instant`, the
-/// instant of live sessions: a client in another module calls the specialized code, not the
-/// generic one, which looks up type metadata at run time on every event (about 9,000
-/// instructions a message in the agent before, issue 5).
+/// The events and the state queries are pre-specialized for ``MonotonicInstant``, the instant
+/// of live sessions: a client in another module calls the specialized code, not the generic
+/// one, which looks up type metadata at run time on every event (about 9,000 instructions a
+/// message in the agent before, issue 5). Any other `InstantProtocol` works too, generically.
 public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     /// The timing rules this machine follows.
     public let policy: ConnectionPolicy
@@ -39,7 +39,7 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
 
     /// The spec state the session is in.
     public var state: ConnectionState {
-        @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+        @_specialize(exported:true,where Instant == MonotonicInstant)
         get {
             switch self.phase {
             case .idle, .stopped: .disconnected
@@ -57,7 +57,7 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
 
     /// Whether the session is connected but no valid message arrived for `staleAfter`.
     public var isDataStale: Bool {
-        @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+        @_specialize(exported:true,where Instant == MonotonicInstant)
         get {
             if case .open(let connection) = self.phase { return connection.isStale }
             return false
@@ -66,7 +66,7 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
 
     /// Why the session is in `error`, if it is.
     public var errorReason: ConnectionErrorReason? {
-        @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+        @_specialize(exported:true,where Instant == MonotonicInstant)
         get {
             if case .failed(let reason, _) = self.phase { return reason }
             return nil
@@ -93,7 +93,7 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
 
     /// Whether `stop(at:)` ended the session; a stopped machine ignores every event.
     public var isStopped: Bool {
-        @_specialize(exported:true,where Instant == ContinuousClock.Instant)
+        @_specialize(exported:true,where Instant == MonotonicInstant)
         get {
             if case .stopped = self.phase { return true }
             return false

@@ -87,7 +87,14 @@ struct AlertRestartTests {
         // The data is still stale after the restart: the restored alert must not be sent again.
         // A duplicate would follow within a few evaluations (100 ms each).
         try await Task.sleep(for: .seconds(1))
-        #expect(receiver.requests().count == 1, "delivered exactly once")
+        let summary = receiver.requests().map { request in
+            let payload = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]
+            let names = (payload?["alerts"] as? [[String: Any]])?.compactMap {
+                ($0["labels"] as? [String: String])?["alertname"]
+            }
+            return "\(payload?["status"] ?? "?") \(names ?? [])"
+        }
+        #expect(receiver.requests().count == 1, "delivered exactly once; got \(summary)")
         await receiver.shutdown()
     }
 

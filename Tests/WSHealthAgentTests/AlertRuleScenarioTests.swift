@@ -81,7 +81,12 @@ struct AlertRuleScenarioTests {
 
     @Test func flapping() async throws {
         let harness = try await AgentHarness(
-            target: fastTarget(handshakeTimeout: "500ms"),
+            // Retries without end: on a loaded machine a handshake may time out, and a session
+            // that ran out of attempts would sit in `error` instead of flapping.
+            target: fastTarget(
+                reconnect: "{initial_delay: 50ms, max_delay: 100ms, max_attempts: 1000}",
+                handshakeTimeout: "500ms"
+            ),
             alerting: Self.alerting(rules: "    flapping: {disconnects: 2, window: 3s}\n")
         )
         // Windows count from the first evaluation, after the start-up grace (500 ms + 300 ms).

@@ -47,7 +47,8 @@ struct AlertmanagerTests {
         try await harness.backend.apply(.refuseTokens(enabled: true))
         try await harness.backend.apply(.drop)
         await harness.eventually("alert firing") { !harness.agent.firingAlerts.isEmpty }
-        let fingerprint = harness.agent.firingAlerts.first?.fingerprint
+        let fingerprint = harness.agent.firingAlerts.first { $0.labels["alertname"] == "WebSocketAuthFailed" }?
+            .fingerprint
 
         let listed = await Self.eventually(within: .seconds(15)) {
             try await Self.alerts(port).first {

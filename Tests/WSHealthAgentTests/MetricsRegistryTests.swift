@@ -39,9 +39,9 @@ struct MetricsRegistryTests {
     @Test func recordedEvents() throws {
         let registry = MetricsRegistry()
         let statistics = TargetStatistics(target: "t", sessions: 1, policy: .spec, registry: registry)
-        var machine = ConnectionStateMachine<ContinuousClock.Instant>(policy: .spec)
-        let start = ContinuousClock.now
-        func feed(_ action: ConnectionStateMachine<ContinuousClock.Instant>.Action) {
+        var machine = ConnectionStateMachine<MonotonicInstant>(policy: .spec)
+        let start = MonotonicInstant(nanoseconds: 1_000_000_000)
+        func feed(_ action: ConnectionStateMachine<MonotonicInstant>.Action) {
             statistics.record(action, staleChange: nil, attemptChange: nil)
         }
         feed(machine.connect(at: start))
@@ -83,8 +83,8 @@ struct MetricsRegistryTests {
     @Test func observationAboveEveryBucket() {
         let registry = MetricsRegistry()
         let statistics = TargetStatistics(target: "t", sessions: 1, policy: .spec, registry: registry)
-        var machine = ConnectionStateMachine<ContinuousClock.Instant>(policy: .spec)
-        let start = ContinuousClock.now
+        var machine = ConnectionStateMachine<MonotonicInstant>(policy: .spec)
+        let start = MonotonicInstant(nanoseconds: 1_000_000_000)
         statistics.record(machine.connect(at: start), staleChange: nil, attemptChange: nil)
         let late = machine.handshakeSucceeded(at: start + .seconds(11))
         statistics.record(late, staleChange: true, attemptChange: (from: 0, to: 2))

@@ -78,14 +78,14 @@ import WSHealthBackend
     @Test func downFaultRefusesThenAcceptsAgain() async throws {
         try await RunningBackend.with { running in
             let client = try await running.connectUpgraded()
-            #expect(try await running.admin(.POST, "/faults/down?seconds=2").status == 200)
+            #expect(try await running.admin(.POST, "/faults/down?seconds=5").status == 200)
             #expect(try await client.firstEvent { $0 == .closed } == .closed)
             #expect(await running.backend.status().switches.down)
             await #expect(throws: (any Error).self) {
                 _ = try await TestWebSocketClient.connect(to: running.addresses.websocket, token: nil)
             }
 
-            let reconnected = try await Self.connectWhenListening(running, within: .seconds(10))
+            let reconnected = try await Self.connectWhenListening(running, within: .seconds(20))
             #expect(try await reconnected.nextEvent() == .upgraded)
             #expect(await !running.backend.status().switches.down)
             await reconnected.close()

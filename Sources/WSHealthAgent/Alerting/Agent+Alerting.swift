@@ -32,14 +32,16 @@ extension Agent {
             return observations
         } isSettled: { [weak self] in
             // A target has settled once its sessions have had their first connection outcomes,
-            // and then a stale window has passed (stale data needs that long to show).
+            // then a stale window has passed (stale data needs that long to show), and no
+            // connected session still waits for its first message or stale timer.
             guard let self else { return true }
             let now = ContinuousClock.now
             return settledSince.withLock { since in
                 self.targets.allSatisfy { target in
                     let name = target.configuration.name
                     if since[name] == nil, target.hasFinishedFirstAttempts { since[name] = now }
-                    return since[name].map { now - $0 >= target.configuration.expect.staleAfter } ?? false
+                    let waited = since[name].map { now - $0 >= target.configuration.expect.staleAfter } ?? false
+                    return waited && target.hasShownDataState
                 }
             }
         }

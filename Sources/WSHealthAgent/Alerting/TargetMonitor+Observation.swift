@@ -66,4 +66,16 @@ extension TargetMonitor {
         }
         return slots.load(Layout.enteredConnected) + failures >= self.sessions.count
     }
+
+    /// Whether every session that is connected but has no message yet has been marked stale:
+    /// a connected session's data state (fresh or stale) is known only once its first message
+    /// or its stale timer came, and under load that timer can be late. Counted from the
+    /// target's gauges, so with several sessions a stale one in `receiving_data` can stand in
+    /// for one in `connected`; the start-up wait of `stale_after` covers that case.
+    var hasShownDataState: Bool {
+        typealias Layout = TargetStatistics.Layout
+        let slots = self.statistics.slots
+        return slots.load(Layout.sessions + Layout.index(of: ConnectionState.connected))
+            <= slots.load(Layout.staleSessions)
+    }
 }

@@ -17,12 +17,12 @@ public final class MetricsBenchmark: Sendable {
         self.targets = (0..<targets).map { index in
             TargetStatistics(target: "target-\(index)", sessions: sessions, policy: .spec, registry: registry)
         }
-        let start = ContinuousClock.now
+        let start = MonotonicInstant(nanoseconds: 1_000_000_000)
         for statistics in self.targets {
             for session in 0..<sessions {
-                var machine = ConnectionStateMachine<ContinuousClock.Instant>(policy: .spec, seed: UInt64(session))
+                var machine = ConnectionStateMachine<MonotonicInstant>(policy: .spec, seed: UInt64(session))
                 let base = start + .milliseconds(session)
-                func record(_ action: ConnectionStateMachine<ContinuousClock.Instant>.Action) {
+                func record(_ action: ConnectionStateMachine<MonotonicInstant>.Action) {
                     statistics.record(action, staleChange: nil, attemptChange: nil)
                 }
                 record(machine.connect(at: base))

@@ -13,7 +13,7 @@ import WSConnectionStateMachine
 /// `connection…` methods with the connection's id, so a late event of an old connection is
 /// recognised and dropped.
 final class Session: @unchecked Sendable {
-    typealias Machine = ConnectionStateMachine<ContinuousClock.Instant>
+    typealias Machine = ConnectionStateMachine<MonotonicInstant>
     /// Opens a connection for a session (see ``WebSocketConnector``): over the network, or into
     /// an in-memory channel where a benchmark drives the session without sockets.
     typealias Connect = @Sendable (_ session: Session, _ connectionID: UInt64) -> EventLoopFuture<any Channel>
@@ -219,7 +219,7 @@ final class Session: @unchecked Sendable {
             self.timer = nil
         case .arm(let deadline):
             self.timer?.cancel()
-            let delay = ContinuousClock.Instant.now.duration(to: deadline)
+            let delay = MonotonicInstant.now.duration(to: deadline)
             self.timer = self.eventLoop.scheduleTask(in: .nanoseconds(max(delay.nanoseconds, 0))) {
                 self.timer = nil
                 self.handle { $0.timerFired(at: .now) }
