@@ -107,6 +107,40 @@ struct AlertDeliveryTests {
         await receiver.shutdown()
     }
 
+    /// A Slack receiver, its URL read from `url_file`: an incoming-webhook `{"text": …}`
+    /// message per change, firing then resolved.
+    @Test func slackReceiverGetsTextMessages() async throws {
+        let receiver = try await RecordingReceiver.start(script: .always(.ok))
+        let urlFile = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).url")
+        try "\(receiver.url(path: "/services/T0/B0/s3cret"))\n".write(to: urlFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: urlFile) }
+        let harness = try await AgentHarness(
+            target: Self.target,
+            alerting: """
+                  evaluation_interval: 100ms
+                  receivers:
+                    - {name: chat, type: slack, url_file: \(urlFile.path)}
+
+                """
+        )
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+        try await harness.backend.apply(.stall(enabled: true))
+        let firing = try await receiver.waitForRequests(count: 1, within: .seconds(10))
+        #expect(firing[0].path == "/services/T0/B0/s3cret")
+        let message = try Self.json(firing[0])
+        #expect(Array(message.keys) == ["text"])
+        let text = try #require(message["text"] as? String)
+        #expect(text.hasPrefix("[FIRING] WebSocket target t: data stale"), "\(text)")
+
+        try await harness.backend.apply(.stall(enabled: false))
+        let all = try await receiver.waitForRequests(count: 2, within: .seconds(10))
+        let resolved = try #require(try Self.json(all[1])["text"] as? String)
+        #expect(resolved.contains("[RESOLVED]"), "\(resolved)")
+        #expect(!harness.agent.metrics.exposition().contains("s3cret"), "the webhook path stays out of the metrics")
+        await harness.shutdown()
+        await receiver.shutdown()
+    }
+
     /// `/api/v1/alerts` lists what fires, with its labels and fingerprint.
     @Test func alertsEndpointListsFiringAlerts() async throws {
         let harness = try await AgentHarness(target: Self.target, alerting: "  evaluation_interval: 100ms\n")
