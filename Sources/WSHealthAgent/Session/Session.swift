@@ -26,7 +26,9 @@ final class Session: @unchecked Sendable {
     let statistics: TargetStatistics
     /// Told of every change of state or staleness, for the alert rules.
     let changes: ChangeSignal?
-    private let logger: Logger
+    /// The target's logger, shared by its sessions: a logger of its own, with the session's
+    /// metadata, would hold a dictionary per session for logs that are rare.
+    private let targetLogger: Logger
     private let connect: Connect
 
     private var machine: Machine
@@ -51,9 +53,7 @@ final class Session: @unchecked Sendable {
         self.statistics = statistics
         self.changes = changes
         self.eventLoop = eventLoop
-        var logger = logger
-        logger[metadataKey: "session"] = "\(index)"
-        self.logger = logger
+        self.targetLogger = logger
         self.machine = Machine(policy: settings.policy, seed: UInt64.random(in: .min ... .max))
         self.connect =
             connect ?? { session, id in
@@ -65,6 +65,13 @@ final class Session: @unchecked Sendable {
                 )
                 .connect(on: session.eventLoop)
             }
+    }
+
+    /// The target's logger with this session's index, made when something is logged.
+    private var logger: Logger {
+        var logger = self.targetLogger
+        logger[metadataKey: "session"] = "\(self.index)"
+        return logger
     }
 
     /// Starts connecting.
