@@ -454,6 +454,15 @@ scrape_configs:
             raise RuntimeError(f"POST {path}: {status}, expected {expect}: {body[:300]!r}")
         return body
 
+    def reload(self, broken=False):
+        """POST /-/reload with the configuration as written, or with a broken one (500 expected,
+        the old configuration keeps running)."""
+        text = self.config_text()
+        if broken:
+            text = text.replace("max_attempts: 3", "max_attempts: -3")
+        self.write_config(text)
+        self.agent_post("/-/reload", expect=500 if broken else 200)
+
     def prom_api(self, path, params):
         url = self.prom_url(path) + "?" + urllib.parse.urlencode(params, doseq=True)
         status, body = request("GET", url, timeout=30)
@@ -499,14 +508,6 @@ def run_faults(s, log=print):
         s.fault("/faults/refuse-tokens?enabled=false")
         s.agent_post("/api/v1/targets/healthy/retry")
 
-    def reload_bad():
-        s.write_config(s.config_text().replace("max_attempts: 3", "max_attempts: -3"))
-        s.agent_post("/-/reload", expect=500)
-
-    def reload_good():
-        s.write_config(s.config_text())
-        s.agent_post("/-/reload", expect=200)
-
     step("garbage + binary messages", lambda: (s.fault("/faults/garbage"), s.fault("/faults/binary")), 2)
     step("drop every connection (no close frame)", lambda: s.fault("/faults/drop"), 3)
     step("close 4000", lambda: s.fault("/faults/close?code=4000&reason=dashboard-check"), 3)
@@ -514,8 +515,8 @@ def run_faults(s, log=print):
     step("bad frame (reserved opcode)", lambda: s.fault("/faults/bad-frame?kind=reserved-opcode"), 3)
     step("stall for 10 s (stale data, then ping timeout)", stall, 2)
     step("refuse tokens + drop, then Retry", auth, 3)
-    step("reload a bad configuration (expect 500)", reload_bad, 3)
-    step("reload the good configuration", reload_good, 2)
+    step("reload a bad configuration (expect 500)", lambda: s.reload(broken=True), 3)
+    step("reload the good configuration", s.reload, 2)
     step("listener down for 3 s", lambda: s.fault("/faults/down?seconds=3"), 6)
 
 

@@ -80,14 +80,6 @@ def run_scenario(s, events):
     def restart_backend():
         s.start_backend()
 
-    def reload_bad():
-        s.write_config(s.config_text().replace("max_attempts: 3", "max_attempts: -3"))
-        s.agent_post("/-/reload", expect=500)
-
-    def reload_good():
-        s.write_config(s.config_text())
-        s.agent_post("/-/reload", expect=200)
-
     at(25, "garbage", lambda: [s.fault("/faults/garbage") for _ in range(3)] and s.fault("/faults/binary"))
     at(40, "drop", lambda: s.fault("/faults/drop"))
     at(60, "backend killed", lambda: s.stop_process("backend", signal.SIGKILL))
@@ -99,8 +91,8 @@ def run_scenario(s, events):
     at(205, "oversize", lambda: s.fault("/faults/oversize?bytes=2000000"))
     at(215, "bad frame", lambda: s.fault("/faults/bad-frame?kind=reserved-bits"))
     at(225, "listener down", lambda: s.fault("/faults/down?seconds=15"))
-    at(245, "bad reload", reload_bad)
-    at(252, "reload", reload_good)
+    at(245, "bad reload", lambda: s.reload(broken=True))
+    at(252, "reload", s.reload)
     at(270, "", lambda: None)
 
 

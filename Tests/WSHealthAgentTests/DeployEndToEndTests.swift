@@ -58,7 +58,7 @@ struct DeployEndToEndTests {
         )
         let agentPort = await harness.agent.listeningPort()
         let prometheusPort = try freePort()
-        let prometheus = try ToolServer(tool: "prometheus") { directory in
+        let prometheus = try ToolServer.prometheus(port: prometheusPort) { directory in
             try Self.shipped(
                 "prometheus/prometheus.yml",
                 replacing: [
@@ -73,11 +73,6 @@ struct DeployEndToEndTests {
             for rules in ["wshealth.recording.yml", "wshealth.alerts.yml"] {
                 try Self.shipped("prometheus/\(rules)", replacing: [:], to: directory.appendingPathComponent(rules))
             }
-        } arguments: { directory in
-            [
-                "--config.file=prometheus.yml", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
-                "--web.listen-address=127.0.0.1:\(prometheusPort)", "--log.level=warn",
-            ]
         }
         defer { prometheus.stop() }
         let api = PrometheusAPI(port: prometheusPort)

@@ -17,7 +17,7 @@ struct PrometheusScrapeTests {
         let harness = try await AgentHarness(target: fastTarget())
         let agentPort = await harness.agent.listeningPort()
         let apiPort = try freePort()
-        let prometheus = try ToolServer(tool: "prometheus") { directory in
+        let prometheus = try ToolServer.prometheus(port: apiPort) { directory in
             try """
             global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
             scrape_configs:
@@ -25,11 +25,6 @@ struct PrometheusScrapeTests {
                 static_configs: [{targets: ['127.0.0.1:\(agentPort)']}]
 
             """.write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
-        } arguments: { directory in
-            [
-                "--config.file=prometheus.yml", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
-                "--web.listen-address=127.0.0.1:\(apiPort)", "--log.level=warn",
-            ]
         }
         defer { prometheus.stop() }
 

@@ -53,4 +53,15 @@ final class ToolServer {
         self.process.waitUntilExit()
         try? FileManager.default.removeItem(at: self.directory)
     }
+
+    /// A Prometheus on `127.0.0.1:port` reading `prometheus.yml`, which `prepare` writes into
+    /// its directory (with any rule files it names).
+    static func prometheus(port: Int, prepare: (URL) throws -> Void) throws -> ToolServer {
+        try ToolServer(tool: "prometheus", prepare: prepare) { directory in
+            [
+                "--config.file=prometheus.yml", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+                "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+            ]
+        }
+    }
 }
