@@ -1,24 +1,47 @@
 import NIOSSL
 import WSConnectionStateMachine
 
-/// Everything a session of one target needs to know, shared by all its sessions.
-struct SessionSettings: Sendable {
+/// Everything a session of one target needs to know, shared by all its sessions: one object
+/// per target, not a copy per session (a few hundred bytes each, at 10,000 sessions).
+final class SessionSettings: Sendable {
     /// The target's name: the `target` label.
-    var targetName: String
+    let targetName: String
     /// Where to connect.
-    var endpoint: WebSocketEndpoint
+    let endpoint: WebSocketEndpoint
     /// The URL as shown in logs and pages; it never contains a token.
-    var displayURL: String
+    let displayURL: String
     /// The spec's timing rules, as configured.
-    var policy: ConnectionPolicy
+    let policy: ConnectionPolicy
     /// Whether every message must parse as JSON.
-    var expectJSON: Bool
+    let expectJSON: Bool
     /// The largest message accepted; a larger one closes the connection with 1009.
-    var maxMessageBytes: Int
+    let maxMessageBytes: Int
     /// The token, if the target sends one.
-    var token: TokenProvider?
+    let token: TokenProvider?
     /// TLS for `wss://` targets.
-    var tls: NIOSSLContext?
+    let tls: NIOSSLContext?
     /// The TLS server name to send, if not the URL's host.
-    var tlsServerName: String?
+    let tlsServerName: String?
+
+    init(
+        targetName: String,
+        endpoint: WebSocketEndpoint,
+        displayURL: String,
+        policy: ConnectionPolicy,
+        expectJSON: Bool,
+        maxMessageBytes: Int,
+        token: TokenProvider?,
+        tls: NIOSSLContext?,
+        tlsServerName: String?
+    ) {
+        self.targetName = targetName
+        self.endpoint = endpoint
+        self.displayURL = displayURL
+        self.policy = policy
+        self.expectJSON = expectJSON
+        self.maxMessageBytes = maxMessageBytes
+        self.token = token
+        self.tls = tls
+        self.tlsServerName = tlsServerName
+    }
 }
