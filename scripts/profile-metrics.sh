@@ -63,10 +63,7 @@ trap 'exit 130' INT TERM
 LOG_DIR=$WORK
 write_bench_configuration "$WORK/wshealth.yml" "$WORK/secret" "$TARGETS" "$SESSIONS" "$BACKEND_PORT"
 
-"$BIN" backend --listen-address "127.0.0.1:$BACKEND_PORT" --admin-listen-address "127.0.0.1:$ADMIN_PORT" \
-    --jwt-secret-file "$WORK/secret" --log.level warn >"$WORK/backend.log" 2>&1 &
-BACKEND_PID=$!
-wait_for "the backend" 30 "curl -sf -m 1 -o /dev/null http://127.0.0.1:$ADMIN_PORT/status" "$BACKEND_PID"
+start_backend "$BIN" "$BACKEND_PORT" "$ADMIN_PORT" "$WORK/secret"
 
 LD_PRELOAD="$WORK/sigsuspend.so" valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.%p" \
     --toggle-collect="$TOGGLE" "$WORK/wshealth" run --config.file "$WORK/wshealth.yml" --web.listen-address "127.0.0.1:$AGENT_PORT" \

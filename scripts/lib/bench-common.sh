@@ -44,3 +44,15 @@ write_bench_configuration() {
         done
     } >"$config_file"
 }
+
+# Starts the reference backend on 127.0.0.1:`port` (admin listener on `admin_port`) with the
+# HS256 secret in `secret_file`, logging to LOG_DIR/backend.log; sets BACKEND_PID and waits
+# until its admin listener answers. Further arguments go to `wshealth backend`.
+start_backend() {
+    local bin=$1 port=$2 admin_port=$3 secret_file=$4
+    shift 4
+    "$bin" backend --listen-address "127.0.0.1:$port" --admin-listen-address "127.0.0.1:$admin_port" \
+        --jwt-secret-file "$secret_file" --log.level warn "$@" >"$LOG_DIR/backend.log" 2>&1 &
+    BACKEND_PID=$!
+    wait_for "the backend" 30 "curl -sf -m 1 -o /dev/null http://127.0.0.1:$admin_port/status" "$BACKEND_PID"
+}
