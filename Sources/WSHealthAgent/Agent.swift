@@ -31,6 +31,15 @@ public final class Agent: Service {
         /// `--shard`: this replica's share of the configured targets, at start and at each
         /// reload. ``Shard/all`` (the default) monitors every target.
         public var shard: Shard
+        /// `--connect.max-rate`: connection attempts started per second, all targets together;
+        /// 0 starts every attempt at once. Pacing keeps a start-up or a backend restart under
+        /// thousands of sessions from holding thousands of handshakes at the same moment.
+        public var connectRate: Int
+
+        /// The default `connectRate`: 10,000 sessions start within two seconds, about the
+        /// spread of the spec's first backoff step, while only a few dozen handshakes are in
+        /// flight at once against a local backend.
+        public static let defaultConnectRate = 5000
 
         /// Creates options.
         public init(
@@ -40,7 +49,8 @@ public final class Agent: Service {
             reloadOnHangup: Bool = false,
             webConfiguration: WebConfiguration = WebConfiguration(),
             storagePath: String? = nil,
-            shard: Shard = .all
+            shard: Shard = .all,
+            connectRate: Int = Options.defaultConnectRate
         ) {
             self.host = host
             self.port = port
@@ -49,6 +59,7 @@ public final class Agent: Service {
             self.webConfiguration = webConfiguration
             self.storagePath = storagePath
             self.shard = shard
+            self.connectRate = connectRate
         }
     }
 
@@ -64,6 +75,8 @@ public final class Agent: Service {
     let notificationClient = NotificationClient()
     /// Sessions signal their changes here; the alert rules evaluate on them.
     let stateChanges = ChangeSignal()
+    /// The sessions' timers and connection pacing, per event loop.
+    let sessionLoops: SessionLoops
 
     struct RunState {
         var configuration: AgentConfiguration
@@ -86,6 +99,7 @@ public final class Agent: Service {
         self.options = options
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        self.sessionLoops = SessionLoops(group: eventLoopGroup, connectRate: options.connectRate)
     }
 
     /// Runs until graceful shutdown or cancellation.
@@ -158,7 +172,7 @@ public final class Agent: Service {
         try TargetMonitor(
             configuration: configuration,
             registry: self.metrics,
-            eventLoopGroup: self.eventLoopGroup,
+            loops: self.sessionLoops,
             changes: self.stateChanges,
             logger: self.logger
         )

@@ -33,9 +33,18 @@ struct RunCommand: AsyncParsableCommand {
     )
     var shard: String = "0/1"
 
+    @Option(
+        name: .customLong("connect.max-rate"),
+        help: "Connection attempts started per second, all targets together (0: no limit)."
+    )
+    var connectRate: Int = Agent.Options.defaultConnectRate
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        guard self.connectRate >= 0 else {
+            throw ValidationError("--connect.max-rate: \(self.connectRate) is negative")
+        }
         do {
             _ = try Shard(parsing: self.shard)
         } catch {
@@ -82,7 +91,8 @@ struct RunCommand: AsyncParsableCommand {
                 reloadOnHangup: true,
                 webConfiguration: web,
                 storagePath: self.storagePath,
-                shard: shard
+                shard: shard,
+                connectRate: self.connectRate
             ),
             logger: logger
         )

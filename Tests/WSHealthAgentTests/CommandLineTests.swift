@@ -21,13 +21,17 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 /// Runs the binary; returns its exit status and standard output. Bounded by `timeout`.
-func runWSHealth(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (Int32, String) {
+func runWSHealth(
+    _ arguments: [String],
+    timeout: Duration = .seconds(30),
+    includingStandardError: Bool = false
+) async throws -> (Int32, String) {
     let process = Process()
     process.executableURL = try wshealthBinary()
     process.arguments = arguments
     let output = Pipe()
     process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
+    process.standardError = includingStandardError ? output : FileHandle.nullDevice
     try process.run()
     let deadline = ContinuousClock.now + timeout
     while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
@@ -132,5 +136,15 @@ struct CommandLineTests {
     func backendTLSFilesComeInPairs(option: String) async throws {
         let (status, _) = try await runWSHealth(["backend", "--jwt-secret-file=/nonexistent", "\(option)=/nonexistent"])
         #expect(status == 64)
+    }
+
+    /// A negative `--connect.max-rate` is a usage error that names the flag and the value.
+    @Test func negativeConnectRateIsAUsageError() async throws {
+        let (status, output) = try await runWSHealth(
+            ["run", "--config.file=/nonexistent", "--connect.max-rate=-1"],
+            includingStandardError: true
+        )
+        #expect(status == 64)
+        #expect(output.contains("--connect.max-rate: -1 is negative"))
     }
 }

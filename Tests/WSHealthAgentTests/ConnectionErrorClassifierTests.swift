@@ -49,19 +49,9 @@ struct ConnectionErrorClassifierTests {
         // A wrong `Sec-WebSocket-Accept`, and an answer that is not HTTP (another protocol's port).
         #expect(ConnectionErrorClassifier.classify(NIOHTTPClientUpgradeError.upgraderDeniedUpgrade) == .protocolError)
         #expect(ConnectionErrorClassifier.classify(HTTPParserError.invalidConstant) == .protocolError)
-    }
-
-    /// Oversized messages are told apart from other protocol errors.
-    @Test func messageTooLarge() {
-        #expect(ConnectionErrorClassifier.isMessageTooLarge(NIOWebSocketError.invalidFrameLength))
         #expect(
-            ConnectionErrorClassifier.isMessageTooLarge(
-                NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge
-            )
+            ConnectionErrorClassifier.classify(ByteToMessageDecoderError.leftoverDataWhenDone(ByteBuffer()))
+                == .protocolError
         )
-        #expect(!ConnectionErrorClassifier.isMessageTooLarge(NIOWebSocketError.multiByteControlFrameLength))
-        #expect(ConnectionErrorClassifier.isProtocolError(NIOWebSocketError.multiByteControlFrameLength))
-        #expect(ConnectionErrorClassifier.isProtocolError(WebSocketViolation.reservedOpcode(0x3)))
-        #expect(!ConnectionErrorClassifier.isMessageTooLarge(WebSocketViolation.reservedBits))
     }
 }

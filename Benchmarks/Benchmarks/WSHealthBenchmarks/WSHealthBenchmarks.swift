@@ -63,6 +63,24 @@ let benchmarks: @Sendable () -> Void = {
         precondition(session.state == "receiving_data", "the session is \(session.state)")
         return session
     }
+
+    // The same, from the bytes of one read: the session's channel handler reads the frame first.
+    Benchmark(
+        "Session message path from a frame's bytes (mallocs per message)",
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .mallocCountSmall],
+            scalingFactor: .kilo
+        )
+    ) { (benchmark: Benchmark, session: MessageBenchmark) in
+        for _ in benchmark.scaledIterations {
+            try session.receiveFrame()
+        }
+    } setup: {
+        let session = try MessageBenchmark(message: MessageSamples.reference)
+        try session.receiveFrame()
+        precondition(session.state == "receiving_data", "the session is \(session.state)")
+        return session
+    }
 }
 
 /// Messages as the backend sends them.

@@ -41,10 +41,11 @@ enum ConnectionErrorClassifier {
             return .tlsFailure
         // An answer that is not HTTP (another protocol on the port) breaks the protocol as much
         // as a wrong `Sec-WebSocket-Accept` does.
-        case is NIOHTTPClientUpgradeError, is NIOWebSocketUpgradeError, is HTTPParserError:
+        case is NIOHTTPClientUpgradeError, is NIOWebSocketUpgradeError, is HTTPParserError,
+            is ByteToMessageDecoderError:
             return .protocolError
         default:
-            return self.isProtocolError(error) ? .protocolError : .networkError
+            return .networkError
         }
     }
 
@@ -55,18 +56,5 @@ enum ConnectionErrorClassifier {
         if attemptErrors.isEmpty && dnsFailed { return .dnsFailure }
         let reasons = attemptErrors.map { self.classify($0) }
         return reasons.first { $0 != .networkError } ?? reasons.first ?? .networkError
-    }
-
-    /// Whether an error on an open connection is the server breaking the protocol.
-    static func isProtocolError(_ error: any Error) -> Bool {
-        error is NIOWebSocketError || error is NIOWebSocketFrameAggregator.Error || error is WebSocketViolation
-            || error is ByteToMessageDecoderError
-    }
-
-    /// Whether the error is a message over the size limit.
-    static func isMessageTooLarge(_ error: any Error) -> Bool {
-        if let error = error as? NIOWebSocketError, error == .invalidFrameLength { return true }
-        if let error = error as? NIOWebSocketFrameAggregator.Error { return error == .accumulatedFrameSizeIsTooLarge }
-        return false
     }
 }

@@ -4,14 +4,17 @@ import NIOEmbedded
 import WSConnectionStateMachine
 
 /// A session's per-message path without sockets, for the `Benchmarks` package: one `Session`
-/// on an embedded event loop, connected to an in-memory channel and receiving data, fed the
-/// text frames its frame handler would pass on (JSON validation, the target's metrics, the
-/// state machine, the timer decision). NIO's frame decoding is not part of it.
+/// on an embedded event loop, connected to an in-memory channel and receiving data. Fed either
+/// the text messages its channel handler passes on (JSON validation, the target's metrics, the
+/// state machine, the timer decision), or the bytes of whole frames, read by that handler
+/// first.
 @_spi(Benchmarks)
 public final class MessageBenchmark {
     private let loop = EmbeddedEventLoop()
     private let session: Session
     private let message: ByteBuffer
+    private let frame: ByteBuffer
+    private let channel: EmbeddedChannel
     /// The id of the session's connection: the first one it opened.
     private let connectionID: UInt64 = 1
 
@@ -38,20 +41,39 @@ public final class MessageBenchmark {
             index: 0,
             settings: settings,
             statistics: statistics,
-            eventLoop: loop,
+            loop: SessionLoop(eventLoop: loop),
             logger: Logger(label: "benchmark") { _ in SwiftLogNoOpLogHandler() },
             connect: { _, _ in loop.makeSucceededFuture(channel) }
         )
         self.message = ByteBuffer(string: message)
+        var frame = ByteBuffer()
+        frame.writeInteger(UInt8(0x81))
+        let length = self.message.readableBytes
+        if length < 126 {
+            frame.writeInteger(UInt8(length))
+        } else {
+            frame.writeMultipleIntegers(UInt8(126), UInt16(length))
+        }
+        frame.writeImmutableBuffer(self.message)
+        self.frame = frame
+        self.channel = channel
         self.session.start()
         loop.run()
         self.session.connectionUpgraded(self.connectionID)
+        try channel.pipeline.syncOperations.addHandler(
+            SessionChannelHandler(session: self.session, connectionID: self.connectionID)
+        )
         self.receive()
     }
 
-    /// One message arrives.
+    /// One message arrives, as the channel handler passes it on.
     public func receive() {
         self.session.connectionReceived(self.connectionID, text: self.message)
+    }
+
+    /// One frame's bytes arrive, as one read from the socket.
+    public func receiveFrame() throws {
+        try self.channel.writeInbound(self.frame)
     }
 
     /// The state of the session: `receiving_data` while it takes the messages as valid.

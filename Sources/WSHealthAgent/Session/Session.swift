@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import NIOWebSocket
 import WSConnectionStateMachine
 
 /// One live WebSocket session: the spec's state machine driven by real I/O.
@@ -18,8 +17,9 @@ final class Session: @unchecked Sendable {
     /// an in-memory channel where a benchmark drives the session without sockets.
     typealias Connect = @Sendable (_ session: Session, _ connectionID: UInt64) -> EventLoopFuture<any Channel>
 
-    /// The loop this session lives on.
-    let eventLoop: any EventLoop
+    /// The loop this session lives on, with its timers and pacer.
+    let loop: SessionLoop
+    var eventLoop: any EventLoop { self.loop.eventLoop }
     /// The session's number within its target.
     let index: Int
     let settings: SessionSettings
@@ -34,17 +34,29 @@ final class Session: @unchecked Sendable {
     private var machine: Machine
     private var channel: (any Channel)?
     private var connectionID: UInt64 = 0
-    private var timer: Scheduled<Void>?
-    private var closedPromise: EventLoopPromise<Void>?
+    /// The machine's one timer, in the loop's timer wheel.
+    var timerLink = TimerLink<Session>()
     private var lastMessageAt: Date?
     private var lastFailureDetail: String?
+    /// The attempt waiting for the pacer's go-ahead, if one does.
+    private var pendingAttempt: PendingAttempt?
+
+    /// What a session does once the pacer lets it start a connection attempt.
+    private enum PendingAttempt {
+        /// The first connect.
+        case connect
+        /// The operator's Retry, out of `error`.
+        case retry
+        /// The due timer of `reconnecting` (the backoff elapsed) or `error` (`error_retry_after`).
+        case timer
+    }
 
     init(
         index: Int,
         settings: SessionSettings,
         statistics: TargetStatistics,
         changes: ChangeSignal? = nil,
-        eventLoop: any EventLoop,
+        loop: SessionLoop,
         logger: Logger,
         connect: Connect? = nil
     ) {
@@ -52,7 +64,7 @@ final class Session: @unchecked Sendable {
         self.settings = settings
         self.statistics = statistics
         self.changes = changes
-        self.eventLoop = eventLoop
+        self.loop = loop
         self.targetLogger = logger
         self.machine = Machine(policy: settings.policy, seed: UInt64.random(in: .min ... .max))
         self.connect =
@@ -76,7 +88,7 @@ final class Session: @unchecked Sendable {
 
     /// Starts connecting.
     func start() {
-        self.eventLoop.execute { self.handle { $0.connect(at: .now) } }
+        self.eventLoop.execute { self.requestAttempt(.connect) }
     }
 
     /// The operator's Retry: leaves `error` at once. Ignored in every other state; the future
@@ -85,7 +97,7 @@ final class Session: @unchecked Sendable {
     func retry() -> EventLoopFuture<Bool> {
         self.eventLoop.submit {
             guard self.machine.errorReason != nil else { return false }
-            self.handle { $0.retry(at: .now) }
+            self.requestAttempt(.retry)
             return true
         }
     }
@@ -95,6 +107,7 @@ final class Session: @unchecked Sendable {
     func stop() -> EventLoopFuture<Void> {
         self.eventLoop.flatSubmit {
             let channel = self.channel
+            self.pendingAttempt = nil  // a stopped session starts nothing, whenever the pacer says go
             self.handle { $0.stop(at: .now) }
             return channel?.closeFuture ?? self.eventLoop.makeSucceededVoidFuture()
         }
@@ -212,7 +225,9 @@ final class Session: @unchecked Sendable {
         case .open(let attempt):
             self.open(attempt: attempt)
         case .sendPing:
-            self.channel?.writeAndFlush(WebSocketFrame.clientFrame(opcode: .ping), promise: nil)
+            if let channel = self.channel {
+                channel.writeAndFlush(channel.allocator.clientFrame(opcode: FrameHeader.ping), promise: nil)
+            }
         case .close(let code):
             self.sendCloseAndClose(code: code)
         case .abort:
@@ -222,15 +237,9 @@ final class Session: @unchecked Sendable {
         case .keep:
             break
         case .cancel:
-            self.timer?.cancel()
-            self.timer = nil
+            self.loop.timers.cancel(self)
         case .arm(let deadline):
-            self.timer?.cancel()
-            let delay = MonotonicInstant.now.duration(to: deadline)
-            self.timer = self.eventLoop.scheduleTask(in: .nanoseconds(max(delay.nanoseconds, 0))) {
-                self.timer = nil
-                self.handle { $0.timerFired(at: .now) }
-            }
+            self.loop.timers.arm(self, at: .uptimeNanoseconds(UInt64(clamping: deadline.nanoseconds)))
         }
     }
 
@@ -256,10 +265,9 @@ final class Session: @unchecked Sendable {
         guard let channel = self.channel else { return }
         self.channel = nil
         self.connectionID &+= 1  // what this connection reports from now on is history
-        var payload = channel.allocator.buffer(capacity: 2)
-        payload.writeInteger(code)
-        let frame = WebSocketFrame.clientFrame(opcode: .connectionClose, data: payload)
-        channel.writeAndFlush(frame).whenComplete { _ in channel.close(promise: nil) }
+        channel.writeAndFlush(channel.allocator.clientCloseFrame(code: code)).whenComplete { _ in
+            channel.close(promise: nil)
+        }
     }
 
     /// Ends the current connection, even one whose TCP connect is still in flight: from now on
@@ -272,10 +280,32 @@ final class Session: @unchecked Sendable {
     }
 }
 
-extension WebSocketFrame {
-    /// A client frame: clients must mask every frame they send (RFC 6455 §5.3).
-    static func clientFrame(opcode: WebSocketOpcode, data: ByteBuffer = ByteBuffer()) -> WebSocketFrame {
-        WebSocketFrame(fin: true, opcode: opcode, maskKey: .random(), data: data)
+extension Session: TimerWheelEntry, PacedAttempt {
+    func timerWheelFired() {
+        switch self.machine.state {
+        case .reconnecting, .error:
+            // All this timer can do here is start an attempt.
+            self.requestAttempt(.timer)
+        default:
+            self.handle { $0.timerFired(at: .now) }
+        }
+    }
+
+    /// Starts `attempt` now, or once the pacer lets it.
+    private func requestAttempt(_ attempt: PendingAttempt) {
+        guard self.pendingAttempt == nil else { return }
+        self.pendingAttempt = attempt
+        if self.loop.pacer?.admit(self) ?? true { self.attemptAdmitted() }
+    }
+
+    func attemptAdmitted() {
+        guard let attempt = self.pendingAttempt else { return }
+        self.pendingAttempt = nil
+        switch attempt {
+        case .connect: self.handle { $0.connect(at: .now) }
+        case .retry: self.handle { $0.retry(at: .now) }
+        case .timer: self.handle { $0.timerFired(at: .now) }
+        }
     }
 }
 

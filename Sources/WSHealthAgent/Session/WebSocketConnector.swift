@@ -3,7 +3,6 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
-import NIOWebSocket
 import WSConnectionStateMachine
 
 /// Opens one WebSocket connection for a session: TCP, optional TLS, the HTTP upgrade, and
@@ -65,26 +64,7 @@ struct WebSocketConnector {
             try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
         }
         let requestHandler = UpgradeRequestHandler(request: request, session: session, connectionID: id)
-        let upgrader = NIOWebSocketClientUpgrader(
-            maxFrameSize: settings.maxMessageBytes,
-            // The frame handler sends the close for a protocol error, after recording why.
-            automaticErrorHandling: false,
-            upgradePipelineHandler: { channel, _ in
-                channel.eventLoop.makeCompletedFuture {
-                    let frames = SessionFrameHandler(session: session, connectionID: id)
-                    try channel.pipeline.syncOperations.addHandler(InboundFrameValidator())
-                    try channel.pipeline.syncOperations.addHandler(
-                        NIOWebSocketFrameAggregator(
-                            minNonFinalFragmentSize: 0,
-                            maxAccumulatedFrameCount: 1024,
-                            maxAccumulatedFrameSize: settings.maxMessageBytes
-                        )
-                    )
-                    try channel.pipeline.syncOperations.addHandler(frames)
-                    session.connectionUpgraded(id)
-                }
-            }
-        )
+        let upgrader = SessionUpgrader(session: session, connectionID: id)
         try pipeline.addHTTPClientHandlers(
             // A close frame that arrives in the same read as the 101 response must not be lost.
             leftOverBytesStrategy: .forwardBytes,

@@ -22,7 +22,7 @@ final class TargetMonitor: Sendable {
     init(
         configuration: TargetConfiguration,
         registry: MetricsRegistry,
-        eventLoopGroup: any EventLoopGroup,
+        loops: SessionLoops,
         changes: ChangeSignal? = nil,
         logger: Logger
     ) throws {
@@ -45,7 +45,7 @@ final class TargetMonitor: Sendable {
                 settings: settings,
                 statistics: statistics,
                 changes: changes,
-                eventLoop: eventLoopGroup.next(),
+                loop: loops.nextLoop(),
                 logger: logger
             )
         }

@@ -1,0 +1,46 @@
+import NIOCore
+import Synchronization
+
+/// What the sessions of one event loop share: the loop, their timers, and the pacing of their
+/// connection attempts.
+final class SessionLoop: Sendable {
+    let eventLoop: any EventLoop
+    /// Every session timer of the loop.
+    let timers: TimerWheel<Session>
+    /// Paces the loop's connection attempts; `nil`: every attempt starts at once.
+    let pacer: ConnectPacer?
+
+    /// The services of `eventLoop`; `connectBurst` attempts start per `tick` (`nil`: no limit).
+    init(eventLoop: any EventLoop, connectBurst: Int? = nil, tick: TimeAmount = .milliseconds(10)) {
+        self.eventLoop = eventLoop
+        self.timers = TimerWheel(eventLoop: eventLoop, resolution: tick)
+        self.pacer = connectBurst.map { ConnectPacer(eventLoop: eventLoop, burst: $0, tick: tick) }
+    }
+}
+
+/// The agent's ``SessionLoop``s, one per event loop of its group, sharing `--connect.max-rate`.
+final class SessionLoops: Sendable {
+    private let loops: [SessionLoop]
+    private let next = Mutex(0)
+
+    /// A ``SessionLoop`` for every loop of `group`, together starting about `connectRate`
+    /// attempts a second; a rate of 0 starts every attempt at once.
+    init(group: any EventLoopGroup, connectRate: Int, tick: TimeAmount = .milliseconds(10)) {
+        let eventLoops = Array(group.makeIterator())
+        let ticksPerSecond = max(1, Int(1_000_000_000 / max(tick.nanoseconds, 1)))
+        let burst = connectRate > 0 ? max(1, connectRate / (ticksPerSecond * max(eventLoops.count, 1))) : nil
+        self.loops = eventLoops.map { SessionLoop(eventLoop: $0, connectBurst: burst, tick: tick) }
+    }
+
+    /// The loops, in the group's order.
+    var all: [SessionLoop] { self.loops }
+
+    /// The next loop, round robin: how sessions are spread.
+    func nextLoop() -> SessionLoop {
+        let index = self.next.withLock { next in
+            defer { next = (next + 1) % self.loops.count }
+            return next
+        }
+        return self.loops[index]
+    }
+}
