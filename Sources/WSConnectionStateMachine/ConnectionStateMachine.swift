@@ -64,6 +64,19 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
         }
     }
 
+    /// Whether all the timer can do when it fires is start a connection attempt: the backoff of
+    /// `reconnecting`, or `error`'s automatic retry. An owner that paces its attempts waits for
+    /// its turn before it feeds ``timerFired(at:)``, so the wait is not part of the attempt.
+    public var timerStartsAttempt: Bool {
+        @_specialize(exported:true,where Instant == MonotonicInstant)
+        get {
+            switch self.phase {
+            case .reconnecting, .failed: true
+            case .idle, .stopped, .connecting, .open: false
+            }
+        }
+    }
+
     /// Why the session is in `error`, if it is.
     public var errorReason: ConnectionErrorReason? {
         @_specialize(exported:true,where Instant == MonotonicInstant)

@@ -129,3 +129,14 @@ import WSConnectionStateMachine
     #expect(action.timer == .cancel)
     #expect(machine.nextDeadline == nil)
 }
+
+/// Only the timers of `reconnecting` and `error` can do no more than start an attempt: those an
+/// owner that paces attempts holds back.
+@Test(arguments: Setup.allCases)
+func timerStartsAttemptOnlyWhenWaitingToRetry(setup: Setup) {
+    let machine = setup.machine(policy: ConnectionPolicy(errorRetryAfter: .seconds(60)))
+    #expect(machine.timerStartsAttempt == (setup == .reconnecting || setup == .error))
+    guard machine.timerStartsAttempt, let deadline = machine.nextDeadline else { return }
+    var fired = machine
+    #expect(fired.timerFired(at: deadline).connection == .open(attempt: setup == .reconnecting ? 1 : 0))
+}

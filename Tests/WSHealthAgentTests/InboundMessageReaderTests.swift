@@ -3,28 +3,23 @@ import NIOWebSocket
 import Testing
 
 @testable import WSHealthAgent
+@testable import WSHealthBackend
 
 /// The server's frames read from bytes: splits anywhere, the three length forms, fragmented
 /// messages, and every rule RFC 6455 obliges a client to fail the connection for. (That a
 /// connection then ends as `protocol_error`, closed with 1002 or 1009, is driven end to end in
 /// `FailureReasonTests`.)
 struct InboundMessageReaderTests {
-    /// A frame as a server sends it: unmasked unless `mask` is given.
+    /// A frame as a server sends it (the reference backend's encoder): unmasked unless `mask`
+    /// is given.
     static func frame(_ first: UInt8, _ payload: [UInt8], mask: [UInt8]? = nil) -> [UInt8] {
-        var bytes = [first]
-        let maskBit: UInt8 = mask == nil ? 0 : 0x80
-        switch payload.count {
-        case ..<126:
-            bytes.append(maskBit | UInt8(payload.count))
-        case ..<65536:
-            bytes.append(maskBit | 126)
-            bytes += [UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
-        default:
-            bytes.append(maskBit | 127)
-            bytes += (0..<8).reversed().map { UInt8((payload.count >> ($0 * 8)) & 0xFF) }
-        }
-        guard let mask else { return bytes + payload }
-        return bytes + mask + payload.enumerated().map { $1 ^ mask[$0 % 4] }
+        let frame = EncodedFrame.make(
+            firstByte: first,
+            payload: ByteBuffer(bytes: payload),
+            maskingKey: mask,
+            allocator: ByteBufferAllocator()
+        )
+        return Array(frame.readableBytesView)
     }
 
     static func text(_ string: String, fin: Bool = true) -> [UInt8] {

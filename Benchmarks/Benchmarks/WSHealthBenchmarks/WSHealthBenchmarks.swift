@@ -47,13 +47,16 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Per message: time and allocations, a thousand messages an iteration.
+    let messagePath = Benchmark.Configuration(
+        metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .mallocCountSmall],
+        scalingFactor: .kilo
+    )
+
     // A session receiving the reference message: validation, metrics, state machine, timer.
     Benchmark(
         "Session message path (mallocs per message)",
-        configuration: .init(
-            metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .mallocCountSmall],
-            scalingFactor: .kilo
-        )
+        configuration: messagePath
     ) { (benchmark: Benchmark, session: MessageBenchmark) in
         for _ in benchmark.scaledIterations {
             session.receive()
@@ -67,10 +70,7 @@ let benchmarks: @Sendable () -> Void = {
     // The same, from the bytes of one read: the session's channel handler reads the frame first.
     Benchmark(
         "Session message path from a frame's bytes (mallocs per message)",
-        configuration: .init(
-            metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .mallocCountSmall],
-            scalingFactor: .kilo
-        )
+        configuration: messagePath
     ) { (benchmark: Benchmark, session: MessageBenchmark) in
         for _ in benchmark.scaledIterations {
             try session.receiveFrame()

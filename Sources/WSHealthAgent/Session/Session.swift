@@ -282,11 +282,9 @@ final class Session: @unchecked Sendable {
 
 extension Session: TimerWheelEntry, PacedAttempt {
     func timerWheelFired() {
-        switch self.machine.state {
-        case .reconnecting, .error:
-            // All this timer can do here is start an attempt.
+        if self.machine.timerStartsAttempt {
             self.requestAttempt(.timer)
-        default:
+        } else {
             self.handle { $0.timerFired(at: .now) }
         }
     }
