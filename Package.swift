@@ -90,12 +90,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // libcurl, for alert delivery: Debian's libcurl4-openssl-dev, with `static inline`
-        // wrappers for its variadic functions, which Swift cannot call.
-        .systemLibrary(
+        // libcurl, for alert delivery, opened with dlopen when the first receiver is set up (an
+        // agent without receivers never loads it): non-variadic wrappers Swift can call, through
+        // a table of libcurl's functions. Builds with libcurl's headers (libcurl4-openssl-dev).
+        .target(
             name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
         ),
         // Alerting: the built-in rules, receiver payloads, the durable outbox and delivery
         // through libcurl. No dependency on the agent's sessions: it is fed observations.
@@ -182,7 +182,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WSHealthConfigTests",
-            dependencies: ["WSHealthConfig"],
+            dependencies: [
+                "WSHealthConfig",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

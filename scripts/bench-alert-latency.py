@@ -30,7 +30,7 @@ BIN = os.environ.get("BIN", ".build/release/wshealth")
 ROUNDS = int(os.environ.get("ROUNDS", "200"))
 os.chdir(os.path.join(os.path.dirname(__file__), ".."))
 if not os.path.exists(BIN):
-    subprocess.run(["swift", "build", "-c", "release", "--product", "wshealth"], check=True)
+    subprocess.run(["scripts/build-release"], check=True)
 
 
 def free_port():

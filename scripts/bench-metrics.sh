@@ -8,7 +8,7 @@
 #   RUNS=5 DURATION=20s scripts/bench-metrics.sh
 #
 # Settings (environment): BIN (default .build/release/wshealth; built with
-# `swift build -c release --product wshealth` when missing), TARGETS (100), SESSIONS (100),
+# scripts/build-release when missing), TARGETS (100), SESSIONS (100),
 # INTERVAL (the backend's message interval, 5s), RUNS (3), DURATION (10s), THREADS (2) and
 # CONNECTIONS (2) for wrk, PACE (milliseconds each wrk connection waits between requests; 0,
 # the default, is back to back: saturation), READY_STATE (receiving_data; `connected` with a
@@ -37,7 +37,7 @@ AGENT_PORT=$((PORT_BASE + 2))
 OPENMETRICS_ACCEPT='application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
 
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
-if [[ ! -x $BIN ]]; then swift build -c release --product wshealth; fi
+if [[ ! -x $BIN ]]; then scripts/build-release; fi
 for port in "$BACKEND_PORT" "$ADMIN_PORT" "$AGENT_PORT"; do
     if ss -Htln "sport = :$port" | grep -q .; then echo "port $port is in use; set PORT_BASE" >&2; exit 1; fi
 done

@@ -730,7 +730,7 @@ def log(message):
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--bin", help="the wshealth binary, never built here (.build/release/wshealth of the repo)")
+    p.add_argument("--bin", help="the wshealth binary, never built here (.build/release/wshealth of the repo, from scripts/build-release)")
     p.add_argument("--sessions", type=int, default=10000, help="N (default 10000)")
     p.add_argument("--targets", type=int, default=10, help="targets the N sessions are spread over (10)")
     p.add_argument("--window", type=float, default=60, help="steady-state window, seconds (60)")
@@ -767,7 +767,7 @@ def parse_args(argv):
 
 def check_environment(args):
     if not os.access(args.bin, os.X_OK):
-        raise BenchError(f"{args.bin} is missing or not executable: build it (`swift build -c release`) first")
+        raise BenchError(f"{args.bin} is missing or not executable: build it (scripts/build-release) first")
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard != resource.RLIM_INFINITY and hard < args.sessions + 1000:
         raise BenchError(f"the hard fd limit {hard} is too low for {args.sessions} sessions (+1000)")

@@ -30,7 +30,7 @@ AGENT_PORT=$((PORT_BASE + 2))
 OPENMETRICS_ACCEPT='application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
 
 command -v valgrind >/dev/null || { echo "valgrind is not installed: apt-get install -y valgrind" >&2; exit 1; }
-if [[ ! -x $BIN ]]; then swift build -c release --product wshealth; fi
+if [[ ! -x $BIN ]]; then scripts/build-release; fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wshealth-profile.XXXXXX")
 # Valgrind 3.19 cannot read the DWARF 5 of Swift 6.3 binaries: profile a copy with the symbol
 # table only. It also rewrites the signal mask given to rt_sigsuspend in place, which faults

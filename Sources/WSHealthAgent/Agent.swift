@@ -72,7 +72,7 @@ public final class Agent: Service {
     let eventLoopGroup: any EventLoopGroup
     let state: Mutex<RunState>
     /// Alert delivery: its threads run blocking libcurl calls, away from event loops.
-    let notificationClient = NotificationClient()
+    let notificationClient: NotificationClient
     /// Sessions signal their changes here; the alert rules evaluate on them.
     let stateChanges = ChangeSignal()
     /// The sessions' timers and connection pacing, per event loop.
@@ -99,6 +99,7 @@ public final class Agent: Service {
         self.options = options
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        self.notificationClient = NotificationClient(logger: logger)
         self.sessionLoops = SessionLoops(group: eventLoopGroup, connectRate: options.connectRate)
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -53,6 +54,11 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Nothing the agent shows is in local time (logs, JSON, pages and alerts are UTC), but
+        // Hummingbird's Date-header calendar starts from the default time zone, and the
+        // system's one is read through ICU's time-zone data: 0.7 MiB resident for the agent's
+        // life. GMT is built in.
+        NSTimeZone.default = .gmt
         let logger = self.logging.bootstrap()
         let configuration: AgentConfiguration
         do {

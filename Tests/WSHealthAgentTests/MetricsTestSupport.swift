@@ -22,6 +22,16 @@ func httpGet(_ url: String, accept: String? = nil) async throws -> (status: Int,
     )
 }
 
+/// `POST url` without a body (`/-/reload`, `/-/quit`): the status and body.
+func httpPost(_ url: String) async throws -> (status: Int, body: String) {
+    var request = URLRequest(url: URL(string: url)!)
+    request.timeoutInterval = 10
+    request.httpMethod = "POST"
+    let (data, response) = try await URLSession.shared.data(for: request)
+    let http = try #require(response as? HTTPURLResponse)
+    return (http.statusCode, String(decoding: data, as: UTF8.self))
+}
+
 /// An installed program (`promtool` and `prometheus` come with the Debian package `prometheus`).
 func installedTool(_ name: String) throws -> URL {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"

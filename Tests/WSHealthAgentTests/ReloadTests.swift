@@ -48,18 +48,16 @@ struct ReloadTests {
         await harness.eventually("live") { harness.sessions("a", "receiving_data") == 1 }
         try harness.rewriteConfiguration(target: fastTarget(name: "a", sessions: 0))
         let port = await harness.agent.listeningPort()
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/-/reload")!)
-        request.httpMethod = "POST"
-        let (body, response) = try await URLSession.shared.data(for: request)
-        #expect((response as? HTTPURLResponse)?.statusCode == 500)
-        #expect(String(decoding: body, as: UTF8.self).contains("targets[0].sessions: must be at least 1, got 0"))
+        let reload = "http://127.0.0.1:\(port)/-/reload"
+        let (status, body) = try await httpPost(reload)
+        #expect(status == 500)
+        #expect(body.contains("targets[0].sessions: must be at least 1, got 0"))
         #expect(harness.metric("wshealth_config_last_reload_successful") == 0)
         #expect(harness.sessions("a", "receiving_data") == 1)
         #expect(harness.metric("wshealth_connection_attempts_total", ["target": "a"]) == 1)
 
         try harness.rewriteConfiguration(target: fastTarget(name: "a") + fastTarget(name: "b"))
-        let (_, fixed) = try await URLSession.shared.data(for: request)
-        #expect((fixed as? HTTPURLResponse)?.statusCode == 200)
+        #expect(try await httpPost(reload).status == 200)
         #expect(harness.metric("wshealth_config_last_reload_successful") == 1)
         await harness.eventually("b live") { harness.sessions("b", "receiving_data") == 1 }
         await harness.shutdown()

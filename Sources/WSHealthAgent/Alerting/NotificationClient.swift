@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import Synchronization
 import WSHealthAlerting
 import WSHealthConfig
 
@@ -6,6 +8,13 @@ import WSHealthConfig
 /// and posts it with libcurl on the client's own threads.
 final class NotificationClient: Sendable {
     private let http = CurlHTTPClient()
+    private let logger: Logger
+    /// Whether the libcurl version was logged (once per process is enough).
+    private let hasLoggedLibrary = Atomic(false)
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
 
     /// Stops the client's threads once the deliveries are done with them.
     func shutdown() async { await self.http.shutdown() }
@@ -76,8 +85,18 @@ final class NotificationClient: Sendable {
         return Array(data)
     }
 
-    /// The request without its body: URL, headers, credentials, TLS and timeouts.
+    /// The request without its body: URL, headers, credentials, TLS and timeouts. Loads
+    /// libcurl first, so that a machine without it fails the start or the reload that sets up
+    /// a receiver, not each delivery.
     private func request(for receiver: ReceiverConfiguration, url: String) throws -> HTTPPostRequest {
+        do {
+            let version = try CurlLibrary.load()
+            if !self.hasLoggedLibrary.exchange(true, ordering: .relaxed) {
+                self.logger.info("libcurl loaded for alert delivery", metadata: ["version": "\(version)"])
+            }
+        } catch {
+            throw AgentError("receiver \(receiver.name): \(error)")
+        }
         var authorization: HTTPPostRequest.Authorization?
         if let file = receiver.bearerTokenFile {
             authorization = .bearer(try Self.read(file, what: "bearer_token_file", of: receiver))

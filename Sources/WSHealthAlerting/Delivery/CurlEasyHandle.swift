@@ -10,9 +10,9 @@ final class CurlEasyHandle: @unchecked Sendable {
     /// `CURLOPT_ERRORBUFFER`, `CURL_ERROR_SIZE` bytes, alive as long as the handle.
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
-    /// Creates a handle; nil when libcurl cannot (out of memory, or `curl_global_init` failed).
+    /// Creates a handle; nil when libcurl is not loaded or cannot make one (out of memory).
     init?() {
-        guard CurlGlobal.isInitialized, let handle = curl_easy_init() else { return nil }
+        guard CurlLibrary.isLoaded, let handle = wshealth_curl_easy_init() else { return nil }
         self.handle = handle
         let size = Int(wshealth_curl_error_size())
         self.errorBuffer = .allocate(capacity: size)
@@ -20,7 +20,7 @@ final class CurlEasyHandle: @unchecked Sendable {
     }
 
     deinit {
-        curl_easy_cleanup(self.handle)
+        wshealth_curl_easy_cleanup(self.handle)
         self.errorBuffer.deallocate()
     }
 
@@ -47,9 +47,9 @@ final class CurlEasyHandle: @unchecked Sendable {
 
         self.errorBuffer[0] = 0
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
-        defer { curl_slist_free_all(headerList) }
+        defer { wshealth_curl_slist_free_all(headerList) }
         for line in headerLines {
-            guard let appended = curl_slist_append(headerList, line) else {
+            guard let appended = wshealth_curl_slist_append(headerList, line) else {
                 return .failure(HTTPTransportFailure(reason: .networkError, detail: "\(url.origin): out of memory"))
             }
             headerList = appended
@@ -60,7 +60,7 @@ final class CurlEasyHandle: @unchecked Sendable {
         return withExtendedLifetime((url, collector)) {
             // Reset when done, before the header list and the collector go: between transfers
             // the handle holds no pointer to freed memory, only its connection and DNS caches.
-            defer { curl_easy_reset(self.handle) }
+            defer { wshealth_curl_easy_reset(self.handle) }
             var options = CurlOptions(handle: self.handle)
             options.set(CURLOPT_CURLU, pointer: UnsafeMutableRawPointer(url.handle))
             options.set(CURLOPT_PROTOCOLS_STR, "http,https")
@@ -87,11 +87,11 @@ final class CurlEasyHandle: @unchecked Sendable {
             options.set(CURLOPT_HEADERFUNCTION, callback: Self.headerCallback)
             options.set(CURLOPT_HEADERDATA, pointer: collectorPointer)
             if let failed = options.firstFailure {
-                let message = String(cString: curl_easy_strerror(failed))
+                let message = String(cString: wshealth_curl_easy_strerror(failed))
                 return .failure(HTTPTransportFailure(reason: .invalidRequest, detail: "\(url.origin): \(message)"))
             }
 
-            let code = curl_easy_perform(self.handle)
+            let code = wshealth_curl_easy_perform(self.handle)
             guard code == CURLE_OK else {
                 var osErrno = 0
                 _ = wshealth_curl_easy_getinfo_long(self.handle, CURLINFO_OS_ERRNO, &osErrno)

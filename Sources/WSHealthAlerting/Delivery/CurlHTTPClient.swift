@@ -12,6 +12,9 @@ import Synchronization
 /// spawning one each. Every request: `CURLOPT_NOSIGNAL`, http and https only, no redirects
 /// followed, no proxy from the environment, TLS verified unless the request says otherwise.
 ///
+/// libcurl is loaded by the first post (``CurlLibrary``) if nobody loaded it before; a client
+/// that never posts never loads it.
+///
 /// Call ``shutdown()`` before releasing the client.
 public final class CurlHTTPClient: Sendable {
     /// How many bytes of a response body are kept, for error logs.
@@ -40,7 +43,6 @@ public final class CurlHTTPClient: Sendable {
         logger: Logger = Logger(label: "wshealth.alerting.http"),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        _ = CurlGlobal.isInitialized
         self.threadCount = max(1, threadCount)
         self.userAgent = userAgent
         self.logger = logger
@@ -103,6 +105,11 @@ public final class CurlHTTPClient: Sendable {
     /// Runs on a pool thread: borrows a handle (or makes one, never more than the threads),
     /// performs the transfer, gives the handle back.
     private func postOnPoolThread(_ request: HTTPPostRequest) -> HTTPPostResult {
+        do {
+            try CurlLibrary.load()
+        } catch {
+            return .failure(HTTPTransportFailure(reason: .networkError, detail: "\(error)"))
+        }
         guard let handle = self.handles.withLock({ $0.idle.popLast() }) ?? CurlEasyHandle() else {
             return .failure(
                 HTTPTransportFailure(

@@ -13,15 +13,16 @@ final class CurlURL {
     /// The port, the scheme's default when the URL has none.
     let port: String
 
-    /// Parses `string`; nil when libcurl rejects it or it lacks a scheme or host.
+    /// Parses `string`; nil when libcurl rejects it or it lacks a scheme or host, or when
+    /// libcurl is not loaded.
     init?(_ string: String) {
-        guard let handle = curl_url() else { return nil }
-        guard curl_url_set(handle, CURLUPART_URL, string, 0) == CURLUE_OK,
+        guard CurlLibrary.isLoaded, let handle = wshealth_curl_url() else { return nil }
+        guard wshealth_curl_url_set(handle, CURLUPART_URL, string, 0) == CURLUE_OK,
             let scheme = Self.part(handle, CURLUPART_SCHEME, flags: 0),
             let host = Self.part(handle, CURLUPART_HOST, flags: 0),
             let port = Self.part(handle, CURLUPART_PORT, flags: UInt32(CURLU_DEFAULT_PORT))
         else {
-            curl_url_cleanup(handle)
+            wshealth_curl_url_cleanup(handle)
             return nil
         }
         self.handle = handle
@@ -31,7 +32,7 @@ final class CurlURL {
     }
 
     deinit {
-        curl_url_cleanup(self.handle)
+        wshealth_curl_url_cleanup(self.handle)
     }
 
     /// `scheme://host:port`: all of the URL that may appear in logs and error messages.
@@ -57,8 +58,8 @@ final class CurlURL {
 
     private static func part(_ handle: OpaquePointer, _ part: CURLUPart, flags: UInt32) -> String? {
         var value: UnsafeMutablePointer<CChar>?
-        guard curl_url_get(handle, part, &value, flags) == CURLUE_OK, let value else { return nil }
-        defer { curl_free(value) }
+        guard wshealth_curl_url_get(handle, part, &value, flags) == CURLUE_OK, let value else { return nil }
+        defer { wshealth_curl_free(value) }
         return String(cString: value)
     }
 }

@@ -40,7 +40,7 @@ extension HTTPTransportFailure {
     /// contains none of `secrets` (nor the URL's secret parts), else libcurl's generic text
     /// for the code.
     init(curlCode code: CURLcode, osErrno: Int32, errorBuffer: String, url: CurlURL, secrets: [String]) {
-        let generic = String(cString: curl_easy_strerror(code))
+        let generic = String(cString: wshealth_curl_easy_strerror(code))
         let allSecrets = (url.secretParts + secrets).filter { !$0.isEmpty }
         var message =
             errorBuffer.isEmpty || allSecrets.contains { secret in errorBuffer.contains(secret) }

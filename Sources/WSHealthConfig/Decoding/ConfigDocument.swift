@@ -30,7 +30,8 @@ enum ConfigDocument {
     static func root(yaml: String, decoder: ConfigDecoder) throws(ConfigurationError) -> ConfigNode {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // The basic resolver: plain scalars are typed by PlainScalarResolution, without ICU.
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let error as YamlError {
             throw ConfigurationError(path: "yaml", message: Self.syntaxMessage(error))
         } catch {
