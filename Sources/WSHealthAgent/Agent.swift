@@ -69,7 +69,6 @@ public final class Agent: Service {
     let metrics = MetricsRegistry()
     /// The registry of the series kept with swift-prometheus (the agent's own, alerting's).
     var registry: PrometheusCollectorRegistry { self.metrics.collectors }
-    let eventLoopGroup: any EventLoopGroup
     let state: Mutex<RunState>
     /// Alert delivery: its threads run blocking libcurl calls, away from event loops.
     let notificationClient: NotificationClient
@@ -97,7 +96,6 @@ public final class Agent: Service {
     ) {
         self.state = Mutex(RunState(configuration: configuration.assigned(to: options.shard)))
         self.options = options
-        self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.notificationClient = NotificationClient(logger: logger)
         self.sessionLoops = SessionLoops(group: eventLoopGroup, connectRate: options.connectRate)

@@ -35,19 +35,23 @@ import Yams
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(inputs.count): \(mismatches.prefix(20))")
     }
 
-    /// In a document, the resolved type is what the decoder reports: quoted numbers stay
-    /// strings, explicit tags are kept, `~` and an empty value are null.
+    /// In a document, plain scalars get their type: quoted numbers stay strings, an explicit
+    /// tag is kept, `~` and an empty value are null, all the way down lists and mappings.
     @Test func documentNodesAreTypedByStyleAndTag() throws {
-        let root = try #require(try Yams.compose(yaml: "a: 1\nb: '1'\nc: !!str 2\nd: ~\ne:\nf: on\ng: <<\n", .basic))
+        let yaml = "a: 1\nb: '1'\nc: !!int '2'\nd: ~\ne:\nf: on\ng: <<\nh: [2.5, {i: no}]\n"
+        let root = try #require(try Yams.compose(yaml: yaml, .basic)?.resolvingPlainScalars())
         let mapping = try #require(root.mapping)
-        let tags = Dictionary(
-            uniqueKeysWithValues: mapping.map { ($0.key.string ?? "?", $0.value.resolvedTag.rawValue) }
-        )
+        let tags = Dictionary(uniqueKeysWithValues: mapping.map { ($0.key.string ?? "?", $0.value.tag.rawValue) })
         #expect(tags["a"] == Tag.Name.int.rawValue)
         #expect(tags["b"] == Tag.Name.str.rawValue)
         #expect(tags["d"] == Tag.Name.null.rawValue)
         #expect(tags["e"] == Tag.Name.null.rawValue)
         #expect(tags["f"] == Tag.Name.bool.rawValue)
         #expect(tags["g"] == Tag.Name.merge.rawValue)
+        #expect(tags["c"] == Tag.Name.int.rawValue)
+        // Lists and nested mappings are resolved too, and Yams' constructors read the result.
+        let list = try #require(mapping["h"]?.sequence)
+        #expect(list.first?.float == 2.5)
+        #expect(list.last?.mapping?["i"]?.bool == false)
     }
 }

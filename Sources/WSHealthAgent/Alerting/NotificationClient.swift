@@ -7,7 +7,8 @@ import WSHealthConfig
 /// Turns receiver configurations into senders: reads their secret files, builds each payload,
 /// and posts it with libcurl on the client's own threads.
 final class NotificationClient: Sendable {
-    private let http = CurlHTTPClient()
+    /// Made with the first sender: an agent without receivers starts no delivery threads.
+    private let client = Mutex<CurlHTTPClient?>(nil)
     private let logger: Logger
     /// Whether the libcurl version was logged (once per process is enough).
     private let hasLoggedLibrary = Atomic(false)
@@ -17,7 +18,7 @@ final class NotificationClient: Sendable {
     }
 
     /// Stops the client's threads once the deliveries are done with them.
-    func shutdown() async { await self.http.shutdown() }
+    func shutdown() async { await self.client.withLock { $0 }?.shutdown() }
 
     /// Reads every file the receivers of `alerting` name, so that a reload with a missing one
     /// fails before anything changes.
@@ -46,7 +47,12 @@ final class NotificationClient: Sendable {
     /// What posts a batch of alerts to `url` and says how it went.
     func sender(for receiver: ReceiverConfiguration, url: String, externalURL: String) throws -> ReceiverDelivery.Send {
         let template = try self.request(for: receiver, url: url)
-        let http = self.http
+        let http = self.client.withLock { client in
+            if let client { return client }
+            let made = CurlHTTPClient()
+            client = made
+            return made
+        }
         return { alerts in
             var request = template
             request.body = Self.body(alerts, for: receiver, externalURL: externalURL)

@@ -31,7 +31,7 @@ enum ConfigDocument {
         let root: Node?
         do {
             // The basic resolver: plain scalars are typed by PlainScalarResolution, without ICU.
-            root = try Yams.compose(yaml: yaml, .basic)
+            root = try Yams.compose(yaml: yaml, .basic)?.resolvingPlainScalars()
         } catch let error as YamlError {
             throw ConfigurationError(path: "yaml", message: Self.syntaxMessage(error))
         } catch {

@@ -39,7 +39,7 @@ final class ConfigMapping {
                 key.report("keys must be strings, got \(key.described)")
                 continue
             }
-            guard key.resolvedTag == .merge else {
+            guard key.tag.rawValue == Tag.Name.merge.rawValue else {
                 entries.append((scalar.string, value))
                 continue
             }
@@ -64,7 +64,7 @@ final class ConfigMapping {
     /// Marks the key as known. A value read with `secret: true` is shown as `<redacted>` in messages.
     subscript(_ key: String, secret secret: Bool = false) -> ConfigNode? {
         readKeys.insert(key)
-        guard let entry = entries.first(where: { $0.key == key }), entry.value.resolvedTag != .null
+        guard let entry = entries.first(where: { $0.key == key }), entry.value.tag.rawValue != Tag.Name.null.rawValue
         else {
             return nil
         }

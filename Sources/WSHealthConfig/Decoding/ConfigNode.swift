@@ -56,15 +56,7 @@ struct ConfigNode {
 
     /// Whether the value is the YAML type named `tag` (`int`, `float`, `bool`, …) after resolution.
     private func hasTag(_ tag: Tag.Name) -> Bool {
-        node.resolvedTag == tag
-    }
-
-    /// The node with its resolved tag, for Yams' constructors, which give nil for a `str`.
-    private var typed: Node {
-        guard case .scalar(var scalar) = node else { return node }
-        // The basic resolver given explicitly: `Tag`'s default is the regular-expression one.
-        scalar.tag = Tag(node.resolvedTag, .basic, .default)
-        return .scalar(scalar)
+        node.tag.rawValue == tag.rawValue
     }
 
     /// Any scalar as the text written (`name: 123` is the name `"123"`); mappings and lists are reported.
@@ -90,7 +82,7 @@ struct ConfigNode {
 
     /// An integer (`5`, `0x10`, `1_000`); quoted numbers, fractions and words are reported.
     func integer() -> Int? {
-        guard hasTag(.int), let value = typed.int else {
+        guard hasTag(.int), let value = node.int else {
             report("must be an integer, got \(described)")
             return nil
         }
@@ -115,7 +107,7 @@ struct ConfigNode {
 
     /// A number, integer or not (`0`, `0.25`, `1e-1`).
     func number() -> Double? {
-        guard hasTag(.int) || hasTag(.float), let value = typed.float else {
+        guard hasTag(.int) || hasTag(.float), let value = node.float else {
             report("must be a number, got \(described)")
             return nil
         }
@@ -124,7 +116,7 @@ struct ConfigNode {
 
     /// `true` or `false` (YAML 1.1 spellings like `yes` and `off` included); quoted strings are reported.
     func bool() -> Bool? {
-        guard hasTag(.bool), let value = typed.bool else {
+        guard hasTag(.bool), let value = node.bool else {
             report("must be a boolean, got \(described)")
             return nil
         }

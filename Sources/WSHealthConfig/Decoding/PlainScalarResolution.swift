@@ -7,8 +7,9 @@ internal import Yams
 /// Why not Yams' resolver: its default rules are seven `NSRegularExpression`s, which bring
 /// Foundation's ICU regular-expression engine and Unicode tables into the agent, resident for
 /// its whole life, to type a handful of scalars once at start-up. Documents are composed with
-/// Yams' basic resolver (no rules, every untagged scalar a string), and this resolves the plain
-/// ones; explicit tags (`!!int`) and quoted scalars keep their type.
+/// Yams' basic resolver (no rules, every untagged scalar a string), then
+/// ``Yams/Node/resolvingPlainScalars()`` retags the plain ones; quoted scalars and explicit
+/// tags (`!!int`) keep their type.
 enum PlainScalarResolution {
     /// The tag of a plain scalar written `text`.
     static func tag(of text: String) -> Tag.Name {
@@ -122,13 +123,31 @@ enum PlainScalarResolution {
 }
 
 extension Node {
-    /// The node's tag, with plain scalars resolved by ``PlainScalarResolution`` (the document
-    /// was composed with Yams' basic resolver, which leaves every untagged scalar a string).
-    var resolvedTag: Tag.Name {
-        guard case .scalar(let scalar) = self, scalar.style == .plain, self.tag.rawValue == Tag.Name.str.rawValue else {
-            return Tag.Name(rawValue: self.tag.rawValue)
+    /// The tree with every plain scalar tagged by ``PlainScalarResolution``, as Yams' default
+    /// resolver would have tagged it: what the decoder and Yams' constructors (`int`, `bool`,
+    /// which give nil for a `str`) then read is the usual YAML typing.
+    func resolvingPlainScalars() -> Node {
+        switch self {
+        case .scalar(var scalar):
+            // The basic resolver made every untagged plain scalar a `str`. One written `!!str 2`
+            // cannot be told apart (Yams resolves keys' tags while composing), so it is typed
+            // too: harmless here, where any scalar is accepted as a string.
+            guard scalar.style == .plain, self.tag.rawValue == Tag.Name.str.rawValue else { return self }
+            // The basic resolver given explicitly: `Tag`'s default is the regular-expression one.
+            scalar.tag = Tag(PlainScalarResolution.tag(of: scalar.string), .basic, .default)
+            return .scalar(scalar)
+        case .mapping(var mapping):
+            for index in mapping.indices {
+                let (key, value) = mapping[index]
+                mapping[index] = (key.resolvingPlainScalars(), value.resolvingPlainScalars())
+            }
+            return .mapping(mapping)
+        case .sequence(var sequence):
+            for index in sequence.indices { sequence[index] = sequence[index].resolvingPlainScalars() }
+            return .sequence(sequence)
+        case .alias:
+            return self
         }
-        return PlainScalarResolution.tag(of: scalar.string)
     }
 }
 
