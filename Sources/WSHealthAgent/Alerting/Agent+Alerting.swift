@@ -16,7 +16,7 @@ extension Agent {
             changes: self.stateChanges,
             externalURL: configuration.externalURL ?? self.defaultExternalURL,
             client: self.notificationClient,
-            registry: self.registry,
+            metrics: self.metrics,
             logger: self.logger
         )
     }

@@ -42,7 +42,7 @@ final class AlertingService: Sendable {
         changes: ChangeSignal,
         externalURL: String,
         client: NotificationClient,
-        registry: PrometheusCollectorRegistry,
+        metrics: MetricsRegistry,
         logger: Logger
     ) throws {
         self.configuration = configuration
@@ -61,7 +61,7 @@ final class AlertingService: Sendable {
                     settings: configuration.rules
                 )
             )
-            self.firingGauges = FiringGauges(registry: registry)
+            self.firingGauges = FiringGauges(registry: metrics)
             self.receivers = []
             return
         }
@@ -78,10 +78,10 @@ final class AlertingService: Sendable {
                 restoring: restored.alerts
             )
         )
-        self.firingGauges = FiringGauges(registry: registry)
+        self.firingGauges = FiringGauges(registry: metrics)
         self.receivers = try configuration.receivers.map { receiver in
             let urls = try client.urls(of: receiver)
-            let metrics = NotificationMetrics(receiver: receiver.name, registry: registry)
+            let receiverMetrics = NotificationMetrics(receiver: receiver.name, registry: metrics.collectors)
             let deliveries = try urls.enumerated().map { index, url in
                 // One outbox per URL; a single URL keeps the receiver's own name.
                 let name = urls.count == 1 ? receiver.name : "\(receiver.name)#\(index)"
@@ -89,11 +89,11 @@ final class AlertingService: Sendable {
                     name: name,
                     outbox: try Outbox(storagePath: storagePath, receiver: name, capacity: receiver.queueCapacity),
                     send: try client.sender(for: receiver, url: url, externalURL: externalURL),
-                    metrics: metrics,
+                    metrics: receiverMetrics,
                     logger: logger
                 )
             }
-            return Receiver(configuration: receiver, deliveries: deliveries, metrics: metrics)
+            return Receiver(configuration: receiver, deliveries: deliveries, metrics: receiverMetrics)
         }
     }
 
@@ -150,7 +150,7 @@ final class AlertingService: Sendable {
         // alerts it restored (data cannot be stale before a connection) and fire others. The
         // first evaluation waits until the targets have settled (every session's first attempt
         // over, then a stale window), at most `startupGrace`.
-        self.firingGauges.update(targets: await observe().map(\.target), firing: self.firing)
+        self.firingGauges.update(firing: self.firing)
         let deadline = ContinuousClock.now + self.startupGrace
         while !Task.isCancelled && !isSettled() && ContinuousClock.now < deadline {
             await self.changes.wait(atMost: .milliseconds(50))
@@ -159,7 +159,7 @@ final class AlertingService: Sendable {
             let observations = await observe()
             let now = Date()
             let evaluation = self.evaluator.withLock { $0.evaluate(observations, now: now) }
-            self.firingGauges.update(targets: observations.map(\.target), firing: evaluation.firing)
+            self.firingGauges.update(firing: evaluation.firing)
             if !evaluation.changes.isEmpty {
                 self.persist(evaluation.firing)
                 for alert in evaluation.changes {

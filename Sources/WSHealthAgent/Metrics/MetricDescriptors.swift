@@ -109,10 +109,16 @@ enum MetricDescriptors {
     )
 
     /// Every target's families, in the order of the exposition.
+    static let alertsFiring = MetricFamily(
+        name: "wshealth_alerts_firing",
+        kind: .gauge,
+        help: "Built-in alerts of the target: 1 while firing, 0 otherwise."
+    )
+
     static let target: [MetricFamily] = [
         sessions, transitions, attempts, failures, successRatio, reconnectDuration, maxRetriesExceeded, disconnects,
         reconnectAttempt, reconnectMaxAttempts, handshakeDuration, timeToFirstMessage, messagesReceived,
-        messageErrors, lastMessageTimestamp, messageInterval, staleSessions,
+        messageErrors, lastMessageTimestamp, messageInterval, staleSessions, alertsFiring,
     ]
 }
 

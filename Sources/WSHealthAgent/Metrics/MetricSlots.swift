@@ -3,30 +3,41 @@ import Synchronization
 /// A fixed number of integers in one allocation, each updated and read atomically with relaxed
 /// ordering: what sessions record into and what a scrape reads, without either waiting for the
 /// other.
+///
+/// Every update also counts in ``changes``, after the slot is written: a scrape that finds the
+/// count where it was when it last read the slots knows none of them moved, and reads none.
 final class MetricSlots: @unchecked Sendable {
     /// The slots, for a scrape to read with ``load(_:from:)`` without retaining this object
     /// for every read. Valid while this object lives.
     let base: UnsafeMutablePointer<Atomic<Int>>
     /// The number of slots.
     let count: Int
+    /// The slot after the last: the number of updates so far.
+    private var changesSlot: Int { self.count }
 
     /// `count` slots at 0.
     init(count: Int) {
         self.count = count
-        self.base = .allocate(capacity: count)
-        for slot in 0..<count { (self.base + slot).initialize(to: Atomic(0)) }
+        // One more, for the count of updates, in the same allocation: the lines updates write anyway.
+        self.base = .allocate(capacity: count + 1)
+        for slot in 0...count { (self.base + slot).initialize(to: Atomic(0)) }
     }
 
     deinit {
-        self.base.deinitialize(count: self.count)
+        self.base.deinitialize(count: self.count + 1)
         self.base.deallocate()
     }
+
+    /// The number of updates so far. Read before the slots: an update it does not count may
+    /// or may not be seen in them, and counts at the next read.
+    var changes: Int { self.base[self.changesSlot].load(ordering: .acquiring) }
 
     /// Adds `delta` (negative to subtract).
     @inline(__always)
     func add(_ delta: Int, to slot: Int) {
         precondition(slot >= 0 && slot < self.count)
         self.base[slot].wrappingAdd(delta, ordering: .relaxed)
+        self.countChange()
     }
 
     /// Raises the slot to `value` if it is lower.
@@ -34,12 +45,20 @@ final class MetricSlots: @unchecked Sendable {
     func raise(_ slot: Int, to value: Int) {
         precondition(slot >= 0 && slot < self.count)
         _ = self.base[slot].max(value, ordering: .relaxed)
+        self.countChange()
     }
 
     @inline(__always)
     func store(_ value: Int, in slot: Int) {
         precondition(slot >= 0 && slot < self.count)
         self.base[slot].store(value, ordering: .relaxed)
+        self.countChange()
+    }
+
+    /// Publishes the slot written before it to a scrape that reads ``changes``.
+    @inline(__always)
+    private func countChange() {
+        self.base[self.changesSlot].wrappingAdd(1, ordering: .releasing)
     }
 
     @inline(__always)

@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 import WSConnectionStateMachine
 
 /// `/metrics` without sockets, for the `Benchmarks` package: a registry of `targets` targets of
@@ -40,8 +40,16 @@ public final class MetricsBenchmark: Sendable {
         }
     }
 
-    /// The exposition in the text format 0.0.4, or OpenMetrics 1.0.
-    public func render(openMetrics: Bool) -> ByteBuffer {
-        self.registry.render(as: openMetrics ? .openMetrics : .text)
+    /// Records a valid message in every target, as sessions do between two scrapes a few
+    /// seconds apart: the next render finds the message families of every target moved.
+    public func recordMessageInEveryTarget() {
+        for target in self.targets { target.recordMessage() }
+    }
+
+    /// Renders the exposition in the text format 0.0.4, or OpenMetrics 1.0, and returns its size
+    /// in bytes. Without anything recorded since the last call, that is a scrape finding every
+    /// target as the last one left it.
+    public func render(openMetrics: Bool) -> Int {
+        self.registry.render(as: openMetrics ? .openMetrics : .text).reduce(0) { $0 + $1.readableBytes }
     }
 }

@@ -1,9 +1,10 @@
 /// The sample lines of a group of series (a target's), rendered once when the
 /// group is created: each line's bytes up to its value (`name{label="value",…} `, names checked
-/// and label values escaped), and the slot its value is read from at scrape time.
+/// and label values escaped), the slot its value is read from, and the slots each family reads.
 ///
-/// A scrape then copies each prefix and writes one number per line: no label is escaped, no
-/// name assembled and no `String` made again.
+/// Rendering a family copies each prefix and writes one number per line: no label is escaped,
+/// no name assembled and no `String` made again. ``RenderedFamilies`` keeps what a scrape
+/// rendered, so the next renders only the families whose slots moved.
 final class SeriesLines: @unchecked Sendable {
     /// Where a line's value comes from.
     enum Value: Sendable {
@@ -35,12 +36,20 @@ final class SeriesLines: @unchecked Sendable {
         fileprivate var bytes: [UInt8] = []
         fileprivate var lines: [Line] = []
         fileprivate var familyLines: [Range<Int>]
-        fileprivate var maximumSize = 0
+        /// The slots each family reads, family after family, each once.
+        fileprivate var slots: [Int] = []
+        fileprivate var familySlots: [Range<Int>]
+        /// The family that reads each slot: a slot belongs to one family, so that a family's
+        /// slots alone say whether its lines changed.
+        fileprivate var slotFamilies: [Int: Int] = [:]
+        fileprivate var familyMaximumSizes: [Int]
         fileprivate var highestSlot = -1
 
         /// An empty table for `familyCount` families.
         init(familyCount: Int) {
             self.familyLines = Array(repeating: 0..<0, count: familyCount)
+            self.familySlots = Array(repeating: 0..<0, count: familyCount)
+            self.familyMaximumSizes = Array(repeating: 0, count: familyCount)
         }
 
         /// Adds a line to `family`, which must be the last family lines were added to, or a new one.
@@ -65,13 +74,28 @@ final class SeriesLines: @unchecked Sendable {
             self.lines.append(Line(end: self.bytes.count, value: value))
             switch value {
             case .integer(let slot), .seconds(let slot), .double(let slot), .bucket(let slot):
-                self.highestSlot = max(self.highestSlot, slot)
+                self.read(slot, by: family)
             case .ratio(let slot, let otherSlot):
-                self.highestSlot = max(self.highestSlot, slot, otherSlot)
+                self.read(slot, by: family)
+                self.read(otherSlot, by: family)
             case .constant, .count:
                 break
             }
-            self.maximumSize += self.bytes.count - start + ExpositionBuffer.maximumValueSize + 1
+            self.familyMaximumSizes[family] += self.bytes.count - start + ExpositionBuffer.maximumValueSize + 1
+        }
+
+        private mutating func read(_ slot: Int, by family: Int) {
+            precondition(slot >= 0)
+            if let owner = self.slotFamilies[slot] {
+                precondition(owner == family, "slot \(slot) is read by two families")
+                return
+            }
+            self.slotFamilies[slot] = family
+            let range = self.familySlots[family]
+            precondition(range.isEmpty || range.upperBound == self.slots.count, "slots of a family must be contiguous")
+            self.familySlots[family] = (range.isEmpty ? self.slots.count : range.lowerBound)..<(self.slots.count + 1)
+            self.slots.append(slot)
+            self.highestSlot = max(self.highestSlot, slot)
         }
     }
 
@@ -80,38 +104,58 @@ final class SeriesLines: @unchecked Sendable {
     private let bytes: UnsafeMutableRawBufferPointer
     private let lines: UnsafeMutableBufferPointer<Line>
     private let familyLines: UnsafeMutableBufferPointer<Range<Int>>
-    private let highestSlot: Int
-    /// The most bytes the lines can take when rendered.
-    let maximumSize: Int
+    private let slots: UnsafeMutableBufferPointer<Int>
+    private let familySlots: UnsafeMutableBufferPointer<Range<Int>>
+    private let familyMaximumSizes: UnsafeMutableBufferPointer<Int>
+    /// The number of slots the lines' values are read from: one more than the highest.
+    let slotCount: Int
+    /// The number of families.
+    var familyCount: Int { self.familyLines.count }
 
     /// The lines of `builder`.
     init(_ builder: Builder) {
         self.bytes = .allocate(byteCount: builder.bytes.count, alignment: 1)
         self.bytes.copyBytes(from: builder.bytes)
-        self.lines = .allocate(capacity: builder.lines.count)
-        _ = self.lines.initialize(from: builder.lines)
-        self.familyLines = .allocate(capacity: builder.familyLines.count)
-        _ = self.familyLines.initialize(from: builder.familyLines)
-        self.highestSlot = builder.highestSlot
-        self.maximumSize = builder.maximumSize
+        self.lines = Self.copy(builder.lines)
+        self.familyLines = Self.copy(builder.familyLines)
+        self.slots = Self.copy(builder.slots)
+        self.familySlots = Self.copy(builder.familySlots)
+        self.familyMaximumSizes = Self.copy(builder.familyMaximumSizes)
+        self.slotCount = builder.highestSlot + 1
+    }
+
+    private static func copy<Element>(_ array: [Element]) -> UnsafeMutableBufferPointer<Element> {
+        let copy = UnsafeMutableBufferPointer<Element>.allocate(capacity: array.count)
+        _ = copy.initialize(from: array)
+        return copy
     }
 
     deinit {
         self.bytes.deallocate()
         self.lines.deallocate()
         self.familyLines.deallocate()
+        self.slots.deallocate()
+        self.familySlots.deallocate()
+        self.familyMaximumSizes.deallocate()
     }
 
     /// Whether `family` has lines.
     func hasLines(family: Int) -> Bool { !self.familyLines[family].isEmpty }
 
-    /// Writes the lines of `family` with their current values from `slots`, which must hold
-    /// every slot the lines name.
-    func render(family: Int, slots: MetricSlots, into buffer: inout ExpositionBuffer) {
+    /// The most bytes the lines of `family` can take when rendered.
+    func maximumSize(of family: Int) -> Int { self.familyMaximumSizes[family] }
+
+    /// The slots `family`'s lines read, each once; no other family reads them.
+    func slots(of family: Int) -> UnsafeBufferPointer<Int> {
+        UnsafeBufferPointer(rebasing: self.slots[self.familySlots[family]])
+    }
+
+    /// Writes the lines of `family` with the values in `values`, indexed by slot, which must
+    /// hold ``slotCount`` values.
+    func render(family: Int, values: UnsafeBufferPointer<Int>, into buffer: inout ExpositionBuffer) {
         let range = self.familyLines[family]
         guard !range.isEmpty else { return }
-        precondition(self.highestSlot < slots.count)
-        let values = slots.base
+        precondition(values.count >= self.slotCount)
         var start = range.lowerBound == 0 ? 0 : self.lines[range.lowerBound - 1].end
         var runningTotal = 0
         for index in range {
@@ -120,19 +164,19 @@ final class SeriesLines: @unchecked Sendable {
             start = line.end
             switch line.value {
             case .integer(let slot):
-                buffer.appendInteger(MetricSlots.load(slot, from: values))
+                buffer.appendInteger(values[slot])
             case .seconds(let slot):
-                buffer.appendSeconds(nanoseconds: MetricSlots.load(slot, from: values))
+                buffer.appendSeconds(nanoseconds: values[slot])
             case .double(let slot):
-                buffer.appendDouble(Double(bitPattern: UInt64(UInt(bitPattern: MetricSlots.load(slot, from: values)))))
+                buffer.appendDouble(Double(bitPattern: UInt64(UInt(bitPattern: values[slot]))))
             case .ratio(let slot, let otherSlot):
-                let part = MetricSlots.load(slot, from: values)
-                let other = MetricSlots.load(otherSlot, from: values)
+                let part = values[slot]
+                let other = values[otherSlot]
                 buffer.appendDouble(part + other == 0 ? .nan : Double(part) / Double(part + other))
             case .constant(let value):
                 buffer.appendInteger(value)
             case .bucket(let slot):
-                runningTotal &+= MetricSlots.load(slot, from: values)
+                runningTotal &+= values[slot]
                 buffer.appendInteger(runningTotal)
             case .count:
                 buffer.appendInteger(runningTotal)

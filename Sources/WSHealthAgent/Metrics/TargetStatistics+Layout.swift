@@ -1,4 +1,5 @@
 import WSConnectionStateMachine
+import WSHealthAlerting
 
 extension TargetStatistics {
     /// Where each series of a target lives in its slots.
@@ -37,7 +38,9 @@ extension TargetStatistics {
         static let handshake = Histogram(MetricBuckets.handshake, at: reconnect.end)
         static let firstMessage = Histogram(MetricBuckets.firstMessage, at: handshake.end)
         static let messageInterval = Histogram(MetricBuckets.messageInterval, at: firstMessage.end)
-        static let slotCount = messageInterval.end
+        /// 1 or 0 for each built-in rule, in the order of `AlertRule.allCases`.
+        static let alertsFiring = messageInterval.end
+        static let slotCount = alertsFiring + AlertRule.allCases.count
 
         static func transition(from: Int, to: Int) -> Int { transitions + from * states.count + to }
 
@@ -121,6 +124,9 @@ extension TargetStatistics {
         add(families.lastMessageTimestamp, .seconds(slot: Layout.lastMessage))
         histogram(families.messageInterval, Layout.messageInterval, MetricBuckets.messageInterval)
         add(families.staleSessions, .integer(slot: Layout.staleSessions))
+        for (index, rule) in AlertRule.allCases.enumerated() {
+            add(families.alertsFiring, .integer(slot: Layout.alertsFiring + index), [("alertname", rule.alertname)])
+        }
         return SeriesLines(lines)
     }
 }

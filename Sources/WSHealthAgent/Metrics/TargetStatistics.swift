@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import WSConnectionStateMachine
+import WSHealthAlerting
 
 /// The metrics of one target, aggregated over its sessions: sessions record into one shared
 /// table of atomic integers, so the cost of a session is not a set of series of its own and
@@ -115,6 +116,14 @@ final class TargetStatistics: Sendable {
                 "message refused",
                 metadata: ["reason": "\(reason.rawValue)", "suppressed_since_last_log": "\(suppressed)"]
             )
+        }
+    }
+
+    /// Sets `wshealth_alerts_firing` of every built-in rule: 1 for the rules in `firing`, 0
+    /// for the others.
+    func recordFiring(_ firing: Set<AlertRule>) {
+        for (index, rule) in AlertRule.allCases.enumerated() {
+            self.slots.store(firing.contains(rule) ? 1 : 0, in: Layout.alertsFiring + index)
         }
     }
 

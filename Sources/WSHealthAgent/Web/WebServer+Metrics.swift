@@ -3,18 +3,18 @@ import NIOCore
 
 extension WebServer {
     /// `GET /metrics`: the Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when the `Accept`
-    /// header prefers it (Prometheus does). The exposition is rendered straight into the
-    /// response's buffer.
+    /// header prefers it (Prometheus does). The exposition's buffers are written as they are,
+    /// with its length.
     func addMetricsRoutes(to router: Router<BasicRequestContext>) {
         let agent = self.agent
         router.get("/metrics") { request, _ in
             let accept = request.headers[values: .accept]
             let format = ExpositionFormat.negotiate(accept: accept.isEmpty ? nil : accept.joined(separator: ","))
-            let body = agent.metrics.render(as: format)
+            let parts = agent.metrics.render(as: format)
             return Response(
                 status: .ok,
                 headers: [.contentType: format.contentType, .vary: "Accept"],
-                body: ResponseBody(byteBuffer: body)
+                body: ResponseBody(contentsOf: parts)
             )
         }
     }
