@@ -65,7 +65,10 @@ struct MetricsExposition {
     /// The lines of `family` in every target: the buffer of the last scrape when none moved.
     private mutating func refresh(family: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
         var moved = false
-        for target in self.targets where target.refresh(family: family) { moved = true }
+        for target in self.targets {
+            // Every target reads its slots, whether or not another already moved.
+            if target.refresh(family: family) { moved = true }
+        }
         if !moved, let kept = self.families[family] { return kept }
         var size = 0
         for target in self.targets { size += target.lines(of: family).count }

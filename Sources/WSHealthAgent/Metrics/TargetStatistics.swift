@@ -120,10 +120,14 @@ final class TargetStatistics: Sendable {
     }
 
     /// Sets `wshealth_alerts_firing` of every built-in rule: 1 for the rules in `firing`, 0
-    /// for the others.
+    /// for the others. Only a change is stored, so an evaluation that changes nothing leaves
+    /// the target as the last scrape saw it.
     func recordFiring(_ firing: Set<AlertRule>) {
         for (index, rule) in AlertRule.allCases.enumerated() {
-            self.slots.store(firing.contains(rule) ? 1 : 0, in: Layout.alertsFiring + index)
+            let value = firing.contains(rule) ? 1 : 0
+            if self.slots.load(Layout.alertsFiring + index) != value {
+                self.slots.store(value, in: Layout.alertsFiring + index)
+            }
         }
     }
 
