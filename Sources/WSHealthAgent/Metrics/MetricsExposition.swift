@@ -4,8 +4,8 @@ import NIOCore
 /// in one format, as a list of buffers the response writes one after the other.
 ///
 /// Each target family is kept as one buffer with every target's lines. A scrape reads the
-/// family's slots in each target; only when one moved does it write that target's lines again
-/// and assemble a new buffer for the family. The others are the buffers of the last scrape,
+/// family's slots in each target; only when one moved does it assemble a new buffer for the
+/// family, with that target's lines written again and the others copied from the last one. The others are the buffers of the last scrape,
 /// shared with the responses still sending them, so an unchanged family costs neither a copy
 /// nor an allocation: between two scrapes most families stay as they were (transitions,
 /// failures, handshakes), and copying the bytes of a large exposition (860 KB at 100 targets)
@@ -67,13 +67,14 @@ struct MetricsExposition {
         var moved = false
         for target in self.targets {
             // Every target reads its slots, whether or not another already moved.
-            if target.refresh(family: family) { moved = true }
+            if target.readSlots(of: family) { moved = true }
         }
-        if !moved, let kept = self.families[family] { return kept }
+        let previous = self.families[family]
+        if !moved, let previous { return previous }
         var size = 0
-        for target in self.targets { size += target.lines(of: family).count }
+        for target in self.targets { size += target.bound(of: family, from: previous) }
         var buffer = allocator.buffer(capacity: size)
-        for target in self.targets { buffer.writeBytes(target.lines(of: family)) }
+        for target in self.targets { target.append(family: family, from: previous, to: &buffer) }
         self.families[family] = buffer
         return buffer
     }
