@@ -52,5 +52,45 @@ struct AgentMetricsTests {
         let opened = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
         #expect(abs(metrics.openFileDescriptors - Double(opened)) < 10)
     }
+
+    /// The CPU time (`getrusage`) agrees with `/proc/self/stat`'s, which counts whole clock
+    /// ticks, and the memory sizes (`statm`) with its `vsize` and `rss`.
+    @Test func processMetricsAgreeWithProcSelfStat() throws {
+        func stat() throws -> (cpu: Double, virtual: Double, residentPages: Double) {
+            let text = try String(contentsOfFile: "/proc/self/stat", encoding: .utf8)
+            let fields = try #require(text.split(separator: ")").last).split(separator: " ")
+            let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+            let cpu = try (#require(Double(fields[11])) + #require(Double(fields[12]))) / ticks
+            return try (cpu, #require(Double(fields[20])), #require(Double(fields[21])))
+        }
+        let before = try stat()
+        let metrics = try #require(ProcessMetrics.current())
+        let after = try stat()
+        // `stat` truncates user and system time to whole ticks each: up to two ticks below.
+        let tick = 1 / Double(sysconf(Int32(_SC_CLK_TCK)))
+        #expect(metrics.cpuSeconds >= before.cpu && metrics.cpuSeconds <= after.cpu + 2 * tick)
+        // Sizes move with allocations between the reads; a few MiB apart at most.
+        #expect(abs(metrics.virtualMemoryBytes - before.virtual) < 64 * 1_048_576)
+        let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
+        #expect(abs(metrics.residentMemoryBytes - before.residentPages * pageSize) < 16 * 1_048_576)
+    }
+
+    /// `statm`'s first two fields, and nothing from text that is not two numbers.
+    @Test(
+        arguments: [
+            ("123 45 6 7 0 89 0\n", 123, 45),
+            ("7 3", 7, 3),
+            ("x 3 1", nil, nil),
+            ("12", nil, nil),
+            ("12 -3 1", nil, nil),
+            ("99999999999999999999 1 1", nil, nil),
+            ("", nil, nil),
+        ] as [(String, Int?, Int?)]
+    )
+    func statmPages(text: String, size: Int?, resident: Int?) {
+        let pages = Array(text.utf8).withUnsafeBufferPointer { ProcessMetrics.statmPages($0) }
+        #expect(pages?.size == size)
+        #expect(pages?.resident == resident)
+    }
     #endif
 }

@@ -5,9 +5,10 @@ import NIOCore
 /// a target's lines again only for the families whose slots moved, and copies the others from
 /// the last buffer.
 ///
-/// A family's slots are read once per scrape and its lines written from what was read, so the
-/// lines kept always show exactly the values kept beside them. A target whose slots had no
-/// update since the last scrape (``MetricSlots/changes``) is not read at all.
+/// A target's slots are read at most once per scrape, and its lines written from what was read,
+/// so the lines kept always show exactly the values kept beside them. A target whose slots had
+/// no update since the last scrape (``MetricSlots/changes``) is not read at all, and a family
+/// none of whose targets moved is not even visited.
 ///
 /// Not thread-safe: ``MetricsExposition`` uses it under the registry's lock, one scrape at a time.
 final class RenderedFamilies {
@@ -17,52 +18,50 @@ final class RenderedFamilies {
     private let values: UnsafeMutableBufferPointer<Int>
     /// By family: where the target's lines are in the family's last buffer; nil until written.
     private var ranges: [Range<Int>?]
-    /// By family: a slot moved since the lines were written.
-    private var moved: [Bool]
-    /// The slots' count of updates at the last scrape, and whether it changed at this one.
+    /// A bit a family: a slot moved since the lines were written, or they never were.
+    private var stale: UInt64
+    /// The slots' count of updates at the last scrape.
     private var seenChanges = -1
-    private var updated = true
 
     /// Nothing written yet for the lines of `statistics`.
     init(_ statistics: TargetStatistics) {
         precondition(statistics.lines.slotCount <= statistics.slots.count)
+        precondition(statistics.lines.familyCount <= UInt64.bitWidth, "a family is a bit of a mask")
         self.statistics = statistics
         self.values = .allocate(capacity: statistics.lines.slotCount)
         self.values.initialize(repeating: 0)
         self.ranges = Array(repeating: nil, count: statistics.lines.familyCount)
-        self.moved = Array(repeating: false, count: statistics.lines.familyCount)
+        self.stale = Self.mask(familyCount: statistics.lines.familyCount)
     }
 
     deinit {
         self.values.deallocate()
     }
 
-    /// Starts a scrape: notes whether any slot was updated since the last one.
-    func startScrape() {
+    /// Starts a scrape: reads the slots when one was updated since the last scrape, and returns
+    /// the families whose lines must be written again, a bit a family. Between two scrapes
+    /// most targets had no update, so most scrapes read no slot and rewrite no family.
+    func startScrape() -> UInt64 {
         let changes = self.statistics.slots.changes
-        self.updated = changes != self.seenChanges
+        guard changes != self.seenChanges else { return self.stale }
         self.seenChanges = changes
-    }
-
-    /// Reads the slots of `family` (none when no slot was updated since the last scrape) and
-    /// returns whether its lines must be written again: a slot moved, or they never were.
-    func readSlots(of family: Int) -> Bool {
-        if self.updated {
-            let slots = self.statistics.slots.base
-            for slot in self.statistics.lines.slots(of: family) {
+        let slots = self.statistics.slots.base
+        let lines = self.statistics.lines
+        for family in 0..<lines.familyCount {
+            for slot in lines.slots(of: family) {
                 let value = MetricSlots.load(slot, from: slots)
                 if value != self.values[slot] {
                     self.values[slot] = value
-                    self.moved[family] = true
+                    self.stale |= 1 << family
                 }
             }
         }
-        return self.moved[family] || self.ranges[family] == nil
+        return self.stale
     }
 
     /// The most bytes ``append(family:from:to:)`` adds with the same `previous`.
     func bound(of family: Int, from previous: ByteBuffer?) -> Int {
-        guard previous != nil, !self.moved[family], let range = self.ranges[family] else {
+        guard previous != nil, !self.isStale(family), let range = self.ranges[family] else {
             return self.statistics.lines.maximumSize(of: family)
         }
         return range.count
@@ -72,7 +71,7 @@ final class RenderedFamilies {
     /// buffer, when none of its slots moved; written from the values read otherwise.
     func append(family: Int, from previous: ByteBuffer?, to buffer: inout ByteBuffer) {
         let start = buffer.writerIndex
-        if !self.moved[family], let range = self.ranges[family], let previous {
+        if !self.isStale(family), let range = self.ranges[family], let previous {
             _ = previous.withUnsafeReadableBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[range])) }
         } else {
             let lines = self.statistics.lines
@@ -81,8 +80,15 @@ final class RenderedFamilies {
                 lines.render(family: family, values: UnsafeBufferPointer(self.values), into: &output)
                 return output.count
             }
-            self.moved[family] = false
+            self.stale &= ~(1 << family)
         }
         self.ranges[family] = start..<buffer.writerIndex
+    }
+
+    private func isStale(_ family: Int) -> Bool { self.stale & (1 << family) != 0 }
+
+    /// Every family of `familyCount`, a bit each.
+    static func mask(familyCount: Int) -> UInt64 {
+        familyCount == UInt64.bitWidth ? ~0 : (1 << familyCount) - 1
     }
 }
