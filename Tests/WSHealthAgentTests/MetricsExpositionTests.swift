@@ -11,8 +11,8 @@ import WSHealthAlerting
 /// with nothing kept writes.
 struct MetricsExpositionTests {
     /// Sessions of three targets go through random events (every state, up and down, failures,
-    /// messages, alerts on and off) with scrapes in between: after every step, the exposition
-    /// that keeps what it wrote equals one written from nothing.
+    /// messages, alerts on and off) with scrapes in between, mostly in one format: after every
+    /// step, the exposition that keeps what it wrote equals one written from nothing.
     @Test func keptFamiliesShowTheSameAsAFreshScrape() {
         let registry = MetricsRegistry()
         let targets = (0..<3).map { TargetStatistics(target: "t\($0)", sessions: 2, policy: .spec, registry: registry) }
@@ -49,8 +49,10 @@ struct MetricsExpositionTests {
             }
             var fresh = MetricsExposition()
             for target in targets { fresh.register(target) }
-            let parts = Self.render(&kept)
-            #expect(Self.text(parts) == Self.text(Self.render(&fresh)), "step \(step)")
+            // Now and then a scrape in the other format, which writes every family again.
+            let format: ExpositionFormat = Int.random(in: 0..<10, using: &random) == 0 ? .openMetrics : .text
+            let parts = Self.render(&kept, as: format)
+            #expect(Self.text(parts) == Self.text(Self.render(&fresh, as: format)), "step \(step)")
             if zip(parts.dropLast(), previous.dropLast()).allSatisfy(Self.sameStorage) { scrapesThatWroteNothing += 1 }
             previous = parts
         }
@@ -77,12 +79,12 @@ struct MetricsExpositionTests {
         let messages = try #require(
             MetricDescriptors.target.firstIndex { $0.name == MetricDescriptors.messagesReceived.name }
         )
-        // Parts: a header then the lines, family after family.
-        let moved = 2 * messages + 1
-        #expect(!Self.sameStorage(second[moved], third[moved]))
-        #expect(String(buffer: second[moved]) == "wshealth_messages_received_total{target=\"t\"} 0\n")
-        #expect(String(buffer: third[moved]) == "wshealth_messages_received_total{target=\"t\"} 1\n")
-        #expect(Self.sameStorage(second[1], third[1]))
+        // Parts: a family each, its metadata then its lines.
+        let header = String(buffer: MetricsExposition.textHeaders.target[messages])
+        #expect(!Self.sameStorage(second[messages], third[messages]))
+        #expect(String(buffer: second[messages]) == header + "wshealth_messages_received_total{target=\"t\"} 0\n")
+        #expect(String(buffer: third[messages]) == header + "wshealth_messages_received_total{target=\"t\"} 1\n")
+        #expect(Self.sameStorage(second[0], third[0]))
     }
 
     /// A target that comes or goes between two scrapes is in or out of every family.
@@ -115,8 +117,11 @@ struct MetricsExpositionTests {
         #expect([slots.load(0), slots.load(1), slots.load(2)] == [2, 5, 7])
     }
 
-    private static func render(_ exposition: inout MetricsExposition) -> [ByteBuffer] {
-        exposition.render(collected: [], process: nil, as: .text, allocator: ByteBufferAllocator())
+    private static func render(
+        _ exposition: inout MetricsExposition,
+        as format: ExpositionFormat = .text
+    ) -> [ByteBuffer] {
+        exposition.render(collected: [], process: nil, as: format, allocator: ByteBufferAllocator())
     }
 
     private static func text(_ parts: [ByteBuffer]) -> String {

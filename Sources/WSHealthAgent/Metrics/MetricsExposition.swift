@@ -3,7 +3,8 @@ import NIOCore
 /// What `/metrics` answers: every target's families, then the collectors' and the process's,
 /// in one format, as a list of buffers the response writes one after the other.
 ///
-/// Each target family is kept as one buffer with every target's lines. A scrape first asks each
+/// Each target family is kept as one buffer: its metadata, then every target's lines. A scrape
+/// first asks each
 /// target which families moved (a target with no update since the last scrape answers without
 /// reading a slot); only for those does it assemble a new buffer, with the moved targets' lines
 /// written again and the others copied from the last one. The other families are the buffers of
@@ -17,8 +18,12 @@ import NIOCore
 struct MetricsExposition {
     /// The registered targets, in the order their lines appear in each family.
     private(set) var targets: [RenderedFamilies] = []
-    /// By target family: the lines of every target, nil when a target came or went since.
+    /// By target family: its metadata and the lines of every target, nil when a target came or
+    /// went since.
     private var families: [ByteBuffer?] = Array(repeating: nil, count: MetricDescriptors.target.count)
+    /// The format of `families`. A scrape in the other format writes them all again: Prometheus
+    /// asks for one format every time; a person with `curl` for the other, now and then.
+    private var familiesFormat = ExpositionFormat.text
 
     /// Adds a target's series after those already registered.
     mutating func register(_ target: TargetStatistics) {
@@ -41,15 +46,20 @@ struct MetricsExposition {
         allocator: ByteBufferAllocator
     ) -> [ByteBuffer] {
         let headers = format == .text ? Self.textHeaders : Self.openMetricsHeaders
+        if format != self.familiesFormat {
+            self.families = self.families.map { _ in nil }
+            self.familiesFormat = format
+        }
         var stale: UInt64 = 0
         for target in self.targets { stale |= target.startScrape() }
         var parts: [ByteBuffer] = []
-        parts.reserveCapacity(2 * self.families.count + 1)
+        parts.reserveCapacity(self.families.count + 1)
         if let first = self.targets.first {
             for family in self.families.indices where first.statistics.lines.hasLines(family: family) {
-                parts.append(headers.target[family])
                 let moved = stale & (1 << family) != 0
-                parts.append(self.refresh(family: family, moved: moved, allocator: allocator))
+                parts.append(
+                    self.refresh(family: family, moved: moved, header: headers.target[family], allocator: allocator)
+                )
             }
         }
         var trailer = allocator.buffer(capacity: collected.count + headers.trailerSize)
@@ -64,13 +74,21 @@ struct MetricsExposition {
         return parts
     }
 
-    /// The lines of `family` in every target: the buffer of the last scrape when none `moved`.
-    private mutating func refresh(family: Int, moved: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
+    /// `header`, then the lines of `family` in every target: the buffer of the last scrape when
+    /// none `moved`. One buffer a family, not two: every part of a response costs a trip through
+    /// the channel pipeline.
+    private mutating func refresh(
+        family: Int,
+        moved: Bool,
+        header: ByteBuffer,
+        allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
         let previous = self.families[family]
         if !moved, let previous { return previous }
-        var size = 0
+        var size = header.readableBytes
         for target in self.targets { size += target.bound(of: family, from: previous) }
         var buffer = allocator.buffer(capacity: size)
+        buffer.writeImmutableBuffer(header)
         for target in self.targets { target.append(family: family, from: previous, to: &buffer) }
         self.families[family] = buffer
         return buffer
