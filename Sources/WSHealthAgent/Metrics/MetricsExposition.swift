@@ -4,10 +4,9 @@ import NIOCore
 /// in one format, as a list of buffers the response writes one after the other.
 ///
 /// Each target family is kept as one buffer: its metadata, then every target's lines. A scrape
-/// first asks each
-/// target which families moved (a target with no update since the last scrape answers without
-/// reading a slot); only for those does it assemble a new buffer, with the moved targets' lines
-/// written again and the others copied from the last one. The other families are the buffers of
+/// first asks each target which families moved (a target with no update since the last scrape
+/// answers without reading a slot); only for those does it assemble a new buffer, with the
+/// moved targets' lines written again and the others copied from the last one. The other families are the buffers of
 /// the last scrape, shared with the responses still sending them, so an unchanged family costs
 /// neither a copy nor an allocation: between two scrapes most families stay as they were
 /// (transitions, failures, handshakes), and copying the bytes of a large exposition (860 KB at
@@ -28,13 +27,13 @@ struct MetricsExposition {
     /// Adds a target's series after those already registered.
     mutating func register(_ target: TargetStatistics) {
         self.targets.append(RenderedFamilies(target))
-        self.families = self.families.map { _ in nil }
+        self.forgetFamilies()
     }
 
     /// Removes a target's series.
     mutating func unregister(_ target: TargetStatistics) {
         self.targets.removeAll { $0.statistics === target }
-        self.families = self.families.map { _ in nil }
+        self.forgetFamilies()
     }
 
     /// The exposition of the targets now, the `collected` families (already in `format`) and
@@ -47,7 +46,7 @@ struct MetricsExposition {
     ) -> [ByteBuffer] {
         let headers = format == .text ? Self.textHeaders : Self.openMetricsHeaders
         if format != self.familiesFormat {
-            self.families = self.families.map { _ in nil }
+            self.forgetFamilies()
             self.familiesFormat = format
         }
         var stale: UInt64 = 0
@@ -72,6 +71,12 @@ struct MetricsExposition {
         }
         parts.append(trailer)
         return parts
+    }
+
+    /// The next scrape writes every family from nothing: the kept buffers no longer have the
+    /// targets' lines, or their metadata is in the other format.
+    private mutating func forgetFamilies() {
+        self.families = self.families.map { _ in nil }
     }
 
     /// `header`, then the lines of `family` in every target: the buffer of the last scrape when

@@ -16,8 +16,9 @@ final class RenderedFamilies {
     let statistics: TargetStatistics
     /// By slot: the values read by the last scrape.
     private let values: UnsafeMutableBufferPointer<Int>
-    /// By family: where the target's lines are in the family's last buffer; nil until written.
-    private var ranges: [Range<Int>?]
+    /// By family: where the target's lines are in the family's last buffer (meaningless while
+    /// the family is stale).
+    private var ranges: [Range<Int>]
     /// A bit a family: a slot moved since the lines were written, or they never were.
     private var stale: UInt64
     /// The slots' count of updates at the last scrape.
@@ -30,7 +31,7 @@ final class RenderedFamilies {
         self.statistics = statistics
         self.values = .allocate(capacity: statistics.lines.slotCount)
         self.values.initialize(repeating: 0)
-        self.ranges = Array(repeating: nil, count: statistics.lines.familyCount)
+        self.ranges = Array(repeating: 0..<0, count: statistics.lines.familyCount)
         self.stale = Self.mask(familyCount: statistics.lines.familyCount)
     }
 
@@ -61,17 +62,14 @@ final class RenderedFamilies {
 
     /// The most bytes ``append(family:from:to:)`` adds with the same `previous`.
     func bound(of family: Int, from previous: ByteBuffer?) -> Int {
-        guard previous != nil, !self.isStale(family), let range = self.ranges[family] else {
-            return self.statistics.lines.maximumSize(of: family)
-        }
-        return range.count
+        self.keptRange(of: family, in: previous)?.count ?? self.statistics.lines.maximumSize(of: family)
     }
 
     /// Appends the lines of `family` to `buffer`: copied from `previous`, the family's last
     /// buffer, when none of its slots moved; written from the values read otherwise.
     func append(family: Int, from previous: ByteBuffer?, to buffer: inout ByteBuffer) {
         let start = buffer.writerIndex
-        if !self.isStale(family), let range = self.ranges[family], let previous {
+        if let previous, let range = self.keptRange(of: family, in: previous) {
             _ = previous.withUnsafeReadableBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[range])) }
         } else {
             let lines = self.statistics.lines
@@ -85,7 +83,11 @@ final class RenderedFamilies {
         self.ranges[family] = start..<buffer.writerIndex
     }
 
-    private func isStale(_ family: Int) -> Bool { self.stale & (1 << family) != 0 }
+    /// Where the lines of `family` are in `previous`, the family's last buffer, when they can
+    /// be copied from it: written there, and no slot of theirs moved since.
+    private func keptRange(of family: Int, in previous: ByteBuffer?) -> Range<Int>? {
+        previous != nil && self.stale & (1 << family) == 0 ? self.ranges[family] : nil
+    }
 
     /// Every family of `familyCount`, a bit each.
     static func mask(familyCount: Int) -> UInt64 {
