@@ -50,6 +50,39 @@ struct MetricsEndpointTests {
         #expect(Self.series(families) == Self.series(textFamilies))
     }
 
+    /// Requests pipelined on one connection are answered in the order they came, whether the
+    /// router or the scrape handler on the event loop answers them; the connection stays open
+    /// between them and is closed after a `Connection: close` request.
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let harness = try await AgentHarness(target: fastTarget())
+        await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+        let port = await harness.agent.listeningPort()
+        let paths = ["/-/healthy", "/metrics", "/-/ready", "/metrics", "/metrics", "/-/healthy"]
+        let pipeline =
+            paths.map { "GET \($0) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" }.joined()
+            + "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        let (responses, closed) = try await rawHTTPExchange(port: port, request: pipeline, responses: paths.count + 2)
+        await harness.shutdown()
+        #expect(responses.map(\.status) == Array(repeating: 200, count: paths.count + 1))
+        #expect(responses.map { Self.endpoint(of: $0) } == paths + ["/metrics"])
+        #expect(closed)
+        for response in responses where Self.endpoint(of: response) == "/metrics" {
+            #expect(response.headers["content-type"] == ExpositionFormat.text.contentType)
+            #expect(response.headers["date"]?.hasSuffix(" GMT") == true)
+            #expect(try ExpositionReader.read(response.body, as: .text)["wshealth_sessions"] != nil)
+        }
+    }
+
+    /// Which endpoint a response's body comes from.
+    private static func endpoint(of response: RawHTTPResponse) -> String {
+        switch response.body {
+        case "Healthy\n": "/-/healthy"
+        case "Ready\n": "/-/ready"
+        case let body where body.contains("# TYPE wshealth_sessions gauge"): "/metrics"
+        default: "?"
+        }
+    }
+
     /// Every sample's name and labels, whatever family it belongs to.
     static func series(_ families: [String: ExpositionReader.Family]) -> Set<String> {
         Set(

@@ -36,6 +36,11 @@ enum ExpositionFormat: Equatable, CaseIterable {
         return best?.format ?? .text
     }
 
+    /// The format the `Accept` header fields of a request prefer (none: text).
+    static func negotiate(acceptFields: [String]) -> ExpositionFormat {
+        Self.negotiate(accept: acceptFields.isEmpty ? nil : acceptFields.joined(separator: ","))
+    }
+
     /// How closely a media range names this format: 2 outright, 1 by `type/*`, 0 by `*/*`; nil
     /// when it does not match.
     private func specificity(of range: MediaRange) -> Int? {

@@ -4,12 +4,13 @@ import NIOCore
 extension WebServer {
     /// `GET /metrics`: the Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when the `Accept`
     /// header prefers it (Prometheus does). The exposition's buffers are written as they are,
-    /// with its length.
+    /// with its length. ``ScrapeHandler`` answers most scrapes on the event loop before they
+    /// reach the router; this route answers the others (behind a pipelined request, or with
+    /// credentials not verified yet), with the same headers.
     func addMetricsRoutes(to router: Router<BasicRequestContext>) {
         let agent = self.agent
         router.get("/metrics") { request, _ in
-            let accept = request.headers[values: .accept]
-            let format = ExpositionFormat.negotiate(accept: accept.isEmpty ? nil : accept.joined(separator: ","))
+            let format = ExpositionFormat.negotiate(acceptFields: request.headers[values: .accept])
             let parts = agent.metrics.render(as: format)
             return Response(
                 status: .ok,

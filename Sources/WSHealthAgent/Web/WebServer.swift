@@ -33,8 +33,9 @@ struct WebServer {
     func run() async throws {
         let web = self.agent.options.webConfiguration
         let router = Router()
-        if !web.basicAuthUsers.isEmpty {
-            router.add(middleware: BasicAuthMiddleware(users: web.basicAuthUsers))
+        let authenticator = web.basicAuthUsers.isEmpty ? nil : BasicAuthenticator(users: web.basicAuthUsers)
+        if let authenticator {
+            router.add(middleware: BasicAuthMiddleware(authenticator: authenticator))
         }
         self.addMetricsRoutes(to: router)
         self.addLifecycleRoutes(to: router)
@@ -42,7 +43,16 @@ struct WebServer {
         var logger = self.agent.logger
         logger[metadataKey: "component"] = "web"
         let agent = self.agent
-        var server: HTTPServerBuilder = .http1(configuration: Self.http1)
+        // Scrapes are answered on the web loop (`ScrapeHandler`), everything else by the router.
+        let registry = agent.metrics
+        var server = HTTPServerBuilder { responder in
+            WebChannel(
+                responder: responder,
+                configuration: Self.http1,
+                registry: registry,
+                authenticator: authenticator
+            )
+        }
         if let tls = web.tlsServer {
             server = try .tls(server, tlsConfiguration: Self.tlsConfiguration(tls))
         }

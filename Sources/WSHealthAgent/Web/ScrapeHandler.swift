@@ -1,0 +1,110 @@
+import Hummingbird
+import NIOCore
+import NIOHTTPTypes
+
+/// Answers `GET /metrics` on the connection's event loop, where the request was read, instead
+/// of handing it to the router's task and back.
+///
+/// It sits after Hummingbird's connection state handler, so that handler's idle timeout and
+/// graceful shutdown count these requests too. Any other request goes on to the router; so
+/// does a scrape while the router owes a response (answers leave in request order), and one
+/// whose credentials were not verified before (bcrypt must not run on an event loop: the
+/// router checks them, and the next scrape with them is answered here).
+final class ScrapeHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// Reading a scrape's request: answered at its end.
+        case scraping(ExpositionFormat, closeAfterwards: Bool)
+        /// Reading a request the router answers.
+        case forwarding
+    }
+
+    private let registry: MetricsRegistry
+    private let authenticator: BasicAuthenticator?
+    private var state = State.idle
+    /// Requests handed to the router that it has not answered yet.
+    private var routerRequests = 0
+    private var date = HTTPDate()
+
+    init(registry: MetricsRegistry, authenticator: BasicAuthenticator?) {
+        self.registry = registry
+        self.authenticator = authenticator
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = self.unwrapInboundIn(data)
+        switch (self.state, part) {
+        case (.idle, .head(let request)):
+            if self.routerRequests == 0, Self.isScrape(request), self.isAuthorized(request) {
+                self.state = .scraping(
+                    ExpositionFormat.negotiate(acceptFields: request.headerFields[values: .accept]),
+                    closeAfterwards: Self.asksToClose(request)
+                )
+                return
+            }
+            self.routerRequests += 1
+            self.state = .forwarding
+            context.fireChannelRead(data)
+        case (.scraping(let format, let closeAfterwards), .end):
+            self.state = .idle
+            self.answer(context: context, format: format, closeAfterwards: closeAfterwards)
+        case (.scraping, _):
+            break  // a scrape's body, if any, means nothing
+        case (.forwarding, .end):
+            self.state = .idle
+            context.fireChannelRead(data)
+        case (.forwarding, _), (.idle, _):
+            context.fireChannelRead(data)
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = self.unwrapOutboundIn(data), self.routerRequests > 0 {
+            self.routerRequests -= 1
+        }
+        context.write(data, promise: promise)
+    }
+
+    private func isAuthorized(_ request: HTTPRequest) -> Bool {
+        guard let authenticator = self.authenticator else { return true }
+        return request.headerFields[.authorization].map(authenticator.isRemembered) ?? false
+    }
+
+    /// Whether the client sent `Connection: close`.
+    private static func asksToClose(_ request: HTTPRequest) -> Bool {
+        request.headerFields[values: .connection].contains { value in
+            value.split(separator: ",").contains { $0.filter { $0 != " " && $0 != "\t" }.lowercased() == "close" }
+        }
+    }
+
+    /// Whether `request` is `GET /metrics`, with or without a query.
+    private static func isScrape(_ request: HTTPRequest) -> Bool {
+        guard request.method == .get, let path = request.path?.utf8 else { return false }
+        return path.prefix { $0 != UInt8(ascii: "?") }.elementsEqual("/metrics".utf8)
+    }
+
+    private func answer(context: ChannelHandlerContext, format: ExpositionFormat, closeAfterwards: Bool) {
+        let parts = self.registry.render(as: format, allocator: context.channel.allocator)
+        var fields = HTTPFields()
+        fields[.contentType] = format.contentType
+        fields[.vary] = "Accept"
+        fields[.contentLength] = String(parts.reduce(0) { $0 + $1.readableBytes })
+        fields[.date] = self.date.now()
+        context.write(self.wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: fields))), promise: nil)
+        for part in parts {
+            context.write(self.wrapOutboundOut(.body(part)), promise: nil)
+        }
+        guard closeAfterwards else {
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+            return
+        }
+        let channel = context.channel
+        context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
