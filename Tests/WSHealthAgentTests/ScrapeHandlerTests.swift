@@ -67,6 +67,18 @@ import Testing
         #expect(try Self.readResponse(from: channel).response.status == .ok)
     }
 
+    /// While the connection cannot take more (a client pipelining scrapes without reading the
+    /// answers), scrapes go to the router, whose writer waits for the client.
+    @Test func handsOnScrapesWhileNotWritable() throws {
+        let channel = try self.channel()
+        channel.isWritable = false
+        try channel.writeInbound(HTTPRequestPart.head(Self.request("/metrics")))
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        #expect(try channel.readInbound(as: HTTPRequestPart.self).map(Self.path) == "/metrics")
+        #expect(try channel.readInbound(as: HTTPRequestPart.self) == .end(nil))
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil)
+    }
+
     @Test func closesAfterAnsweringConnectionClose() throws {
         let channel = try self.channel()
         var request = Self.request("/metrics")

@@ -7,9 +7,11 @@ import NIOHTTPTypes
 ///
 /// It sits after Hummingbird's connection state handler, so that handler's idle timeout and
 /// graceful shutdown count these requests too. Any other request goes on to the router; so
-/// does a scrape while the router owes a response (answers leave in request order), and one
-/// whose credentials were not verified before (bcrypt must not run on an event loop: the
-/// router checks them, and the next scrape with them is answered here).
+/// does a scrape while the router owes a response (answers leave in request order), while the
+/// connection is not writable (a client that pipelines scrapes without reading the answers
+/// meets the router's backpressure, instead of making this handler queue answers without
+/// bound), and one whose credentials were not verified before (bcrypt must not run on an
+/// event loop: the router checks them, and the next scrape with them is answered here).
 final class ScrapeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -41,7 +43,7 @@ final class ScrapeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let part = self.unwrapInboundIn(data)
         switch (self.state, part) {
         case (.idle, .head(let request)):
-            if self.routerRequests == 0, Self.isScrape(request), self.isAuthorized(request) {
+            if self.answersItself(request, on: context.channel) {
                 self.state = .scraping(
                     ExpositionFormat.negotiate(acceptFields: request.headerFields[values: .accept]),
                     closeAfterwards: Self.asksToClose(request)
@@ -69,6 +71,12 @@ final class ScrapeHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.routerRequests -= 1
         }
         context.write(data, promise: promise)
+    }
+
+    /// Whether this handler answers `request`: a scrape, with no answer owed before it, room
+    /// to write, and credentials (when required) verified before.
+    private func answersItself(_ request: HTTPRequest, on channel: any Channel) -> Bool {
+        self.routerRequests == 0 && channel.isWritable && Self.isScrape(request) && self.isAuthorized(request)
     }
 
     private func isAuthorized(_ request: HTTPRequest) -> Bool {
