@@ -141,6 +141,17 @@ let package = Package(
             path: "Tests/WSHealthTestCertificates",
             swiftSettings: swiftSettings
         ),
+        // Test support: raw bytes to a loopback server and everything it answers until it closes,
+        // for the backend's protocol faults and the agent's pipelined HTTP requests.
+        .target(
+            name: "WSHealthTestRawExchange",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/WSHealthTestRawExchange",
+            swiftSettings: swiftSettings
+        ),
         // Test support: an HTTP receiver on 127.0.0.1 that records requests and answers from a
         // script (500s, 429 with Retry-After, silence, down and up again), for alert delivery.
         .target(
@@ -196,6 +207,7 @@ let package = Package(
             dependencies: [
                 "WSHealthBackend",
                 "WSHealthTestCertificates",
+                "WSHealthTestRawExchange",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -214,6 +226,7 @@ let package = Package(
                 "WSHealthBackend",
                 "WSHealthConfig",
                 "WSHealthTestCertificates",
+                "WSHealthTestRawExchange",
                 "WSHealthTestReceiver",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

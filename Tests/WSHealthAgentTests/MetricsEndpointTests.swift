@@ -1,5 +1,7 @@
 import Foundation
+import NIOCore
 import Testing
+import WSHealthTestRawExchange
 
 @testable import WSHealthAgent
 
@@ -61,11 +63,18 @@ struct MetricsEndpointTests {
         let pipeline =
             paths.map { "GET \($0) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" }.joined()
             + "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        let (responses, closed) = try await rawHTTPExchange(port: port, request: pipeline, responses: paths.count + 2)
+        // `send` returns once the agent has closed the connection, and fails if it does not.
+        let answer: String
+        do {
+            answer = try await RawExchange.send(pipeline, to: SocketAddress(ipAddress: "127.0.0.1", port: port))
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
         await harness.shutdown()
+        let responses = RawHTTPResponse.parse(answer)
         #expect(responses.map(\.status) == Array(repeating: 200, count: paths.count + 1))
         #expect(responses.map { Self.endpoint(of: $0) } == paths + ["/metrics"])
-        #expect(closed)
         for response in responses where Self.endpoint(of: response) == "/metrics" {
             #expect(response.headers["content-type"] == ExpositionFormat.text.contentType)
             #expect(response.headers["date"]?.hasSuffix(" GMT") == true)

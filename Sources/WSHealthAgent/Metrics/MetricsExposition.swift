@@ -6,19 +6,19 @@ import NIOCore
 /// Each target family is kept as one buffer: its metadata, then every target's lines. A scrape
 /// first asks each target which families moved (a target with no update since the last scrape
 /// answers without reading a slot); only for those does it assemble a new buffer, with the
-/// moved targets' lines written again and the others copied from the last one. The other families are the buffers of
-/// the last scrape, shared with the responses still sending them, so an unchanged family costs
-/// neither a copy nor an allocation: between two scrapes most families stay as they were
-/// (transitions, failures, handshakes), and copying the bytes of a large exposition (860 KB at
-/// 100 targets) was most of a scrape.
+/// moved targets' lines written again and the others copied from the last one. The other
+/// families are the buffers of the last scrape, shared with the responses still sending them,
+/// so an unchanged family costs neither a copy nor an allocation: between two scrapes most
+/// families stay as they were (transitions, failures, handshakes), and copying the bytes of a
+/// large exposition (860 KB at 100 targets) was most of a scrape.
 ///
 /// It reads relaxed atomics: it never waits on a session.
 /// Not thread-safe: ``MetricsRegistry`` keeps it under its lock.
 struct MetricsExposition {
     /// The registered targets, in the order their lines appear in each family.
     private(set) var targets: [RenderedFamilies] = []
-    /// By target family: its metadata and the lines of every target, nil when a target came or
-    /// went since.
+    /// By target family: its metadata and the lines of every target, in `familiesFormat`; nil
+    /// when a target came or went since, or the format changed (``forgetFamilies()``).
     private var families: [ByteBuffer?] = Array(repeating: nil, count: MetricDescriptors.target.count)
     /// The format of `families`. A scrape in the other format writes them all again: Prometheus
     /// asks for one format every time; a person with `curl` for the other, now and then.

@@ -18,18 +18,17 @@ final class ScrapeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    private enum State {
-        /// Between requests.
-        case idle
-        /// Reading a scrape's request: answered at its end.
-        case scraping(ExpositionFormat, closeAfterwards: Bool)
-        /// Reading a request the router answers.
-        case forwarding
+    /// A scrape this handler answers at the end of its request.
+    private struct Scrape {
+        var format: ExpositionFormat
+        var closeAfterwards: Bool
     }
 
     private let registry: MetricsRegistry
     private let authenticator: BasicAuthenticator?
-    private var state = State.idle
+    /// The scrape whose request is being read; nil between requests and while the router's
+    /// request is read (its parts go on to the router).
+    private var scrape: Scrape?
     /// Requests handed to the router that it has not answered yet.
     private var routerRequests = 0
     private var date = HTTPDate()
@@ -41,28 +40,22 @@ final class ScrapeHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = self.unwrapInboundIn(data)
-        switch (self.state, part) {
-        case (.idle, .head(let request)):
-            if self.answersItself(request, on: context.channel) {
-                self.state = .scraping(
-                    ExpositionFormat.negotiate(acceptFields: request.headerFields[values: .accept]),
-                    closeAfterwards: Self.asksToClose(request)
-                )
-                return
-            }
+        switch (self.scrape, part) {
+        case (nil, .head(let request)) where self.answersItself(request, on: context.channel):
+            self.scrape = Scrape(
+                format: ExpositionFormat.negotiate(acceptFields: request.headerFields[values: .accept]),
+                closeAfterwards: Self.asksToClose(request)
+            )
+        case (nil, .head):
             self.routerRequests += 1
-            self.state = .forwarding
             context.fireChannelRead(data)
-        case (.scraping(let format, let closeAfterwards), .end):
-            self.state = .idle
-            self.answer(context: context, format: format, closeAfterwards: closeAfterwards)
-        case (.scraping, _):
+        case (nil, _):
+            context.fireChannelRead(data)
+        case (let scrape?, .end):
+            self.scrape = nil
+            self.answer(scrape, context: context)
+        case (_?, _):
             break  // a scrape's body, if any, means nothing
-        case (.forwarding, .end):
-            self.state = .idle
-            context.fireChannelRead(data)
-        case (.forwarding, _), (.idle, _):
-            context.fireChannelRead(data)
         }
     }
 
@@ -97,18 +90,16 @@ final class ScrapeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return path.prefix { $0 != UInt8(ascii: "?") }.elementsEqual("/metrics".utf8)
     }
 
-    private func answer(context: ChannelHandlerContext, format: ExpositionFormat, closeAfterwards: Bool) {
-        let parts = self.registry.render(as: format, allocator: context.channel.allocator)
-        var fields = HTTPFields()
-        fields[.contentType] = format.contentType
-        fields[.vary] = "Accept"
+    private func answer(_ scrape: Scrape, context: ChannelHandlerContext) {
+        let parts = self.registry.render(as: scrape.format, allocator: context.channel.allocator)
+        var fields = scrape.format.responseFields
         fields[.contentLength] = String(parts.reduce(0) { $0 + $1.readableBytes })
         fields[.date] = self.date.now()
         context.write(self.wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: fields))), promise: nil)
         for part in parts {
             context.write(self.wrapOutboundOut(.body(part)), promise: nil)
         }
-        guard closeAfterwards else {
+        guard scrape.closeAfterwards else {
             context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
             return
         }

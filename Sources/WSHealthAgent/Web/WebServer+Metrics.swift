@@ -6,7 +6,7 @@ extension WebServer {
     /// header prefers it (Prometheus does). The exposition's buffers are written as they are,
     /// with its length. ``ScrapeHandler`` answers most scrapes on the event loop before they
     /// reach the router; this route answers the others (behind a pipelined request, or with
-    /// credentials not verified yet), with the same headers.
+    /// credentials not verified yet), with the same ``ExpositionFormat/responseFields``.
     func addMetricsRoutes(to router: Router<BasicRequestContext>) {
         let agent = self.agent
         router.get("/metrics") { request, _ in
@@ -14,9 +14,16 @@ extension WebServer {
             let parts = agent.metrics.render(as: format)
             return Response(
                 status: .ok,
-                headers: [.contentType: format.contentType, .vary: "Accept"],
+                headers: format.responseFields,
                 body: ResponseBody(contentsOf: parts)
             )
         }
+    }
+}
+
+extension ExpositionFormat {
+    /// The header fields of a `/metrics` answer in this format, whoever answers it.
+    var responseFields: HTTPFields {
+        [.contentType: self.contentType, .vary: "Accept"]
     }
 }

@@ -1,11 +1,18 @@
-import NIOCore
+public import NIOCore
 import NIOPosix
 
 /// Sends raw bytes and collects every byte the server answers until it closes the connection:
-/// for answers no HTTP or WebSocket client would let through unchanged.
-enum RawExchange {
+/// for answers no HTTP or WebSocket client would let through unchanged, and for requests no
+/// client would send that way (several pipelined in one write).
+public enum RawExchange {
+    /// The server had not closed the connection when the time was up.
+    public struct NotClosed: Error, CustomStringConvertible {
+        public let timeout: Duration
+        public var description: String { "the server did not close within \(self.timeout)" }
+    }
+
     /// The bytes `address` answers to `request`, as text; fails if it has not closed within `timeout`.
-    static func send(
+    public static func send(
         _ request: String,
         to address: SocketAddress,
         timeout: Duration = .seconds(10)
@@ -15,7 +22,7 @@ enum RawExchange {
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         let promise = eventLoop.makePromise(of: String.self)
         let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            promise.fail(TestFailure("the server did not close within \(timeout)"))
+            promise.fail(NotClosed(timeout: timeout))
         }
         defer { timer.cancel() }
         let channel = try await ClientBootstrap(group: eventLoop)
@@ -29,12 +36,6 @@ enum RawExchange {
         defer { channel.close(promise: nil) }
         try await channel.writeAndFlush(ByteBuffer(string: request)).get()
         return try await promise.futureResult.get()
-    }
-
-    /// An upgrade request for the backend's WebSocket path with `token`.
-    static func upgradeRequest(token: String) -> String {
-        "GET /api/ws/metrics?token=\(token) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
     }
 
     private final class Collector: ChannelInboundHandler {
