@@ -15,8 +15,10 @@ public struct ConnectionPolicy: Hashable, Sendable {
         /// How long to wait for any frame after a ping before the path is declared dead.
         public var timeout: Duration
 
-        /// Creates a keepalive rule.
-        public init(interval: Duration = .seconds(10), timeout: Duration = .seconds(5)) {
+        /// Creates a keepalive rule. The default interval is the default `staleAfter`: a silent
+        /// connection's data goes stale first, then the ping tells whether the path is dead —
+        /// never both at the same instant, which would hide the staleness behind the reconnect.
+        public init(interval: Duration = .seconds(15), timeout: Duration = .seconds(5)) {
             self.interval = interval
             self.timeout = timeout
         }

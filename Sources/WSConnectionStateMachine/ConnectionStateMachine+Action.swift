@@ -14,6 +14,11 @@ extension ConnectionStateMachine {
         public var failure: ConnectionFailureReason?
         /// The open connection this event ended, and why.
         public var disconnect: DisconnectCause?
+        /// How the data's staleness changed: `true` when it went stale, `false` when it became
+        /// fresh again (a valid message, or the session stopped); nil when unchanged.
+        public var dataStale: Bool?
+        /// How the reconnect attempt (the badge's "attempt 3/10") moved, if it did.
+        public var attemptChange: AttemptChange?
 
         /// Nothing to do.
         public static var none: Action { Action() }
@@ -25,6 +30,22 @@ extension ConnectionStateMachine {
             self.measurement = .none
             self.failure = nil
             self.disconnect = nil
+            self.dataStale = nil
+            self.attemptChange = nil
+        }
+    }
+
+    /// A change of the reconnect attempt within one event.
+    public struct AttemptChange: Hashable, Sendable {
+        /// The attempt before the event.
+        public var from: Int
+        /// The attempt after it.
+        public var to: Int
+
+        /// Creates a change.
+        public init(from: Int, to: Int) {
+            self.from = from
+            self.to = to
         }
     }
 

@@ -75,7 +75,7 @@ private struct Explorer {
                 if probe == .timerFired, let deadline = next.nextDeadline { at = max(deadline, at) }
                 let action = Self.apply(probe, to: &next, at: at)
                 for transition in action.transitions where edges[transition] == nil {
-                    edges[transition] = Self.describe(action, entering: transition.to)
+                    edges[transition] = Self.describe(action, taking: transition)
                 }
                 if seen.insert(Self.signature(of: next)).inserted { queue.append((next, at)) }
             }
@@ -108,16 +108,27 @@ private struct Explorer {
             + "|\(machine.staleIsDueFirst)"
     }
 
-    static func describe(_ action: Machine.Action, entering state: ConnectionState) -> String {
-        switch (state, action.connection) {
+    static func describe(_ action: Machine.Action, taking transition: Transition) -> String {
+        switch (transition.to, transition.trigger) {
         case (.connecting, _): "open WebSocket, arm handshake timeout"
         case (.connected, _): "reset attempt counter, arm keepalive and stale timers"
         case (.receivingData, _): "update data, clear stale flag"
         case (.reconnecting, _): "wait the backoff delay"
         case (.error, _): "stop retrying, arm error_retry_after"
-        case (.disconnected, .close(let code)): "close WebSocket (\(code))"
-        case (.disconnected, .abort): "abort connection"
-        case (.disconnected, _): "count the failure or disconnect cause"
+        case (.disconnected, .retryRequested), (.disconnected, .errorRetryElapsed): "reset attempt counter"
+        case (.disconnected, .stopped):
+            switch action.connection {
+            case .close(let code): "close WebSocket (\(code)), end the session"
+            case .abort: "abort connection, end the session"
+            default: "end the session"
+            }
+        case (.disconnected, _):
+            switch action.connection {
+            case .close(let code): "close WebSocket (\(code)), count the disconnect cause"
+            case .abort where action.failure != nil: "abort connection, count the failure reason"
+            case .abort: "abort connection, count the disconnect cause"
+            default: action.failure != nil ? "count the failure reason" : "count the disconnect cause"
+            }
         }
     }
 

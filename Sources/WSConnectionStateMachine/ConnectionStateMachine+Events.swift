@@ -28,7 +28,7 @@ extension ConnectionStateMachine {
             reconnect: self.lossStartedAt.map { $0.duration(to: now) }
         )
         self.lossStartedAt = nil
-        self.attempt = 0
+        self.setAttempt(0, &action)
         self.phase = .open(OpenConnection(connectedAt: now, lastInboundAt: now))
         return self.finish(action, exact: true)
     }
@@ -57,9 +57,12 @@ extension ConnectionStateMachine {
             action.measurement = .message(firstAfter: connection.connectedAt.duration(to: now), interval: nil)
         }
         connection.lastMessageAt = now
-        connection.isStale = false
         connection.noteInbound(at: now)
         self.phase = .open(connection)
+        if self.dataStale {
+            self.dataStale = false
+            action.dataStale = false
+        }
         return self.finish(action, exact: false)
     }
 
@@ -146,6 +149,10 @@ extension ConnectionStateMachine {
         if state != .disconnected {
             action.transitions.append(Transition(from: state, to: .disconnected, trigger: .stopped))
         }
+        if self.dataStale {
+            self.dataStale = false
+            action.dataStale = false
+        }
         self.phase = .stopped
         self.lossStartedAt = nil
         return self.finish(action, exact: true)
@@ -175,7 +182,7 @@ extension ConnectionStateMachine {
     private mutating func leaveError(trigger: Transition.Trigger, at now: Instant) -> Action {
         var action = Action()
         action.transitions.append(Transition(from: .error, to: .disconnected, trigger: trigger))
-        self.attempt = 0
+        self.setAttempt(0, &action)
         self.startConnecting(from: .disconnected, trigger: .connect, attempt: 0, at: now, &action)
         return self.finish(action, exact: true)
     }
@@ -221,9 +228,17 @@ extension ConnectionStateMachine {
             self.enterError(.maxRetriesExceeded, at: now)
             return
         }
-        self.attempt += 1
+        self.setAttempt(self.attempt + 1, &action)
         let delay = self.policy.backoff.delay(forAttempt: self.attempt, unitRandom: self.random.nextUnit())
         self.phase = .reconnecting(attempt: self.attempt, retryAt: now.advanced(by: delay))
+    }
+
+    /// Sets the reconnect attempt and tells the owner, through `action`, how it moved.
+    private mutating func setAttempt(_ attempt: Int, _ action: inout Action) {
+        guard attempt != self.attempt else { return }
+        let from = action.attemptChange?.from ?? self.attempt
+        self.attempt = attempt
+        action.attemptChange = from == attempt ? nil : AttemptChange(from: from, to: attempt)
     }
 
     private mutating func enterError(_ reason: ConnectionErrorReason, at now: Instant) {
@@ -246,8 +261,9 @@ extension ConnectionStateMachine {
             }
         }
         let freshUntil = (connection.lastMessageAt ?? connection.connectedAt).advanced(by: self.policy.staleAfter)
-        if !connection.isStale && now >= freshUntil {
-            connection.isStale = true
+        if !self.dataStale && now >= freshUntil {
+            self.dataStale = true
+            action.dataStale = true
             if self.policy.onStale == .reconnect {
                 self.phase = .open(connection)
                 action.connection = .close(code: 1000)

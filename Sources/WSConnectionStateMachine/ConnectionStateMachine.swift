@@ -23,6 +23,10 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
     var lossStartedAt: Instant?
     var armedDeadline: Instant?
     var random: SplitMix64
+    /// Whether the data is stale. It belongs to the session, not to one connection: a
+    /// connection that dies of the same silence does not make the data fresh, only a valid
+    /// message does (or stopping the session).
+    var dataStale = false
 
     /// The failure of the most recent connection attempt that failed.
     public internal(set) var lastFailure: ConnectionFailureReason?
@@ -55,14 +59,9 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
     /// successful handshake: the badge's "(attempt 3/10)".
     public var reconnectAttempt: Int { self.attempt }
 
-    /// Whether the session is connected but no valid message arrived for `staleAfter`.
-    public var isDataStale: Bool {
-        @_specialize(exported:true,where Instant == MonotonicInstant)
-        get {
-            if case .open(let connection) = self.phase { return connection.isStale }
-            return false
-        }
-    }
+    /// Whether the data is stale: a connection went `staleAfter` without a valid message, and
+    /// none has arrived since, on that connection or a later one.
+    public var isDataStale: Bool { self.dataStale }
 
     /// Whether all the timer can do when it fires is start a connection attempt: the backoff of
     /// `reconnecting`, or `error`'s automatic retry. An owner that paces its attempts waits for
@@ -95,7 +94,7 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
     /// Whether stale data is due before the next keepalive check (for the diagram explorer,
     /// which must tell these configurations apart to find the stale-data edges).
     var staleIsDueFirst: Bool {
-        guard case .open(let connection) = self.phase, !connection.isStale else { return false }
+        guard case .open(let connection) = self.phase, !self.dataStale else { return false }
         let staleAt = (connection.lastMessageAt ?? connection.connectedAt).advanced(by: self.policy.staleAfter)
         guard let ping = self.policy.ping else { return true }
         let keepaliveAt =
@@ -127,7 +126,7 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
                     connection.pingSentAt.map { $0.advanced(by: ping.timeout) }
                     ?? connection.lastInboundAt.advanced(by: ping.interval)
             }
-            if !connection.isStale {
+            if !self.dataStale {
                 let staleAt = (connection.lastMessageAt ?? connection.connectedAt).advanced(by: self.policy.staleAfter)
                 deadline = deadline.map { min($0, staleAt) } ?? staleAt
             }
@@ -159,7 +158,6 @@ extension ConnectionStateMachine {
         var lastInboundAt: Instant
         var lastMessageAt: Instant?
         var pingSentAt: Instant?
-        var isStale = false
     }
 }
 

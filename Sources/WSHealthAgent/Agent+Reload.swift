@@ -86,7 +86,11 @@ extension Agent {
         }
         let configuration: AgentConfiguration
         do {
-            configuration = try AgentConfiguration.load(path: file).assigned(to: self.options.shard)
+            let loaded = try AgentConfiguration.load(path: file)
+            for warning in loaded.warnings {
+                self.logger.warning("configuration: \(warning)", metadata: ["file": "\(file)"])
+            }
+            configuration = loaded.assigned(to: self.options.shard)
         } catch {
             return (.failure(error.messages), [], nil)
         }

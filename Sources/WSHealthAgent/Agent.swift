@@ -77,12 +77,19 @@ public final class Agent: Service {
     /// The sessions' timers and connection pacing, per event loop.
     let sessionLoops: SessionLoops
 
+    /// Where the web server is: starting (with the callers waiting for its port), listening,
+    /// or failed.
+    enum Serving {
+        case starting([CheckedContinuation<Int, any Error>])
+        case listening(Int)
+        case failed(any Error)
+    }
+
     struct RunState {
         var configuration: AgentConfiguration
         var targets: [TargetMonitor] = []
         var ready = false
-        var boundPort: Int?
-        var portWaiters: [CheckedContinuation<Int, Never>] = []
+        var serving = Serving.starting([])
         var reloads: AsyncStream<ReloadRequest>.Continuation?
         var alerting: AlertingService?
     }
@@ -102,39 +109,47 @@ public final class Agent: Service {
     }
 
     /// Runs until graceful shutdown or cancellation.
+    ///
+    /// - Throws: An error naming the address when the web server cannot listen: the agent then
+    ///   starts no session, since a monitor nobody can scrape is an outage that looks healthy.
     public func run() async throws {
         let configuration = self.state.withLock { $0.configuration }
         let targets = try configuration.targets.map(self.makeTarget)
         self.state.withLock { $0.targets = targets }
-        let alerting = try self.makeAlerting(configuration.alerting)
-        for target in targets { try await target.start() }
-        let (reloads, reloadContinuation) = AsyncStream.makeStream(of: ReloadRequest.self)
-        self.state.withLock {
-            $0.ready = true
-            $0.reloads = reloadContinuation
-            $0.alerting = alerting
-        }
-        defer {
-            let pending = self.state.withLock { state in
-                state.ready = false
-                defer { state.reloads = nil }
-                return state.reloads
-            }
-            pending?.finish()
-        }
         try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await WebServer(agent: self).run()
+                } catch {
+                    throw self.serverFailed(error)
+                }
+            }
+            _ = try await self.listeningPort()
+            let alerting = try self.makeAlerting(configuration.alerting)
+            for target in targets { try await target.start() }
+            let (reloads, reloadContinuation) = AsyncStream.makeStream(of: ReloadRequest.self)
+            self.state.withLock {
+                $0.ready = true
+                $0.reloads = reloadContinuation
+                $0.alerting = alerting
+            }
+            defer {
+                let pending = self.state.withLock { state in
+                    state.ready = false
+                    defer { state.reloads = nil }
+                    return state.reloads
+                }
+                pending?.finish()
+            }
             for target in targets {
                 group.addTask { await target.refreshTokens() }
-            }
-            group.addTask {
-                try await WebServer(agent: self).run()
             }
             if self.options.reloadOnHangup {
                 group.addTask { await self.reloadOnHangups() }
             }
             group.addTask { await self.runAlerting(alerting) }
             // Reloads are applied one at a time, here, until SIGTERM/SIGINT (through the
-            // ServiceGroup) or cancellation ends the stream.
+            // ServiceGroup), cancellation, or a web server that stops serving ends the stream.
             await withGracefulShutdownHandler {
                 for await request in reloads {
                     let (outcome, started, alerting) = await self.applyReload()
@@ -184,24 +199,51 @@ public final class Agent: Service {
     var isReady: Bool { self.state.withLock { $0.ready } }
 
     /// The port the web server listens on, once it does.
-    public func listeningPort() async -> Int {
-        await withCheckedContinuation { continuation in
-            let port: Int? = self.state.withLock { state in
-                if let port = state.boundPort { return port }
-                state.portWaiters.append(continuation)
-                return nil
+    ///
+    /// - Throws: Why the web server could not listen, if it could not.
+    public func listeningPort() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let outcome: Result<Int, any Error>? = self.state.withLock { state in
+                switch state.serving {
+                case .starting(let waiters):
+                    state.serving = .starting(waiters + [continuation])
+                    return nil
+                case .listening(let port): return .success(port)
+                case .failed(let error): return .failure(error)
+                }
             }
-            if let port { continuation.resume(returning: port) }
+            if let outcome { continuation.resume(with: outcome) }
         }
     }
 
     func serverStarted(port: Int) {
         let waiters = self.state.withLock { state in
-            state.boundPort = port
-            defer { state.portWaiters = [] }
-            return state.portWaiters
+            defer { state.serving = .listening(port) }
+            if case .starting(let waiters) = state.serving { return waiters }
+            return []
         }
         for waiter in waiters { waiter.resume(returning: port) }
         self.logger.info("serving metrics", metadata: ["address": "\(self.options.host):\(port)"])
+    }
+
+    /// Records that the web server stopped serving, or never could, and returns the error to
+    /// report: a bind failure becomes one sentence naming the address.
+    func serverFailed(_ error: any Error) -> any Error {
+        let address = "\(self.options.host):\(self.options.port)"
+        let reported: any Error =
+            if let error = error as? IOError {
+                AgentError("cannot listen on \(address): \(SystemError.describe(errno: error.errnoCode))")
+            } else if error is CancellationError {
+                error
+            } else {
+                AgentError("the web server on \(address) stopped: \(error)")
+            }
+        let waiters = self.state.withLock { state in
+            defer { state.serving = .failed(reported) }
+            if case .starting(let waiters) = state.serving { return waiters }
+            return []
+        }
+        for waiter in waiters { waiter.resume(throwing: reported) }
+        return reported
     }
 }

@@ -62,10 +62,26 @@ enum AdminRoute: Hashable {
         return .fault(fault)
     }
 
-    private static let faultNames = [
-        "drop", "close", "stall", "garbage", "refuse-tokens", "auth-mode", "slow-handshake", "down", "reject-upgrade",
-        "bad-handshake", "binary", "oversize", "bad-frame", "reset",
-    ]
+    /// Every fault endpoint with its parameters, as `GET /status` lists them.
+    static let faultUsage: [String] = {
+        func choices<Choice: RawRepresentable & CaseIterable>(_: Choice.Type) -> String
+        where Choice.RawValue == String {
+            Choice.allCases.map(\.rawValue).joined(separator: "|")
+        }
+        return [
+            "POST /faults/drop", "POST /faults/close?code=N&reason=TEXT", "POST /faults/stall?enabled=true|false",
+            "POST /faults/garbage", "POST /faults/binary", "POST /faults/oversize?bytes=N",
+            "POST /faults/bad-frame?kind=\(choices(BadFrame.self))", "POST /faults/refuse-tokens?enabled=true|false",
+            "POST /faults/auth-mode?mode=\(choices(AuthRefusalMode.self))",
+            "POST /faults/slow-handshake?delay=DURATION",
+            "POST /faults/reject-upgrade?status=N", "POST /faults/bad-handshake?kind=\(choices(BadHandshake.self))",
+            "POST /faults/down?seconds=N", "POST /faults/reset",
+        ]
+    }()
+
+    private static let faultNames = Self.faultUsage.map { usage in
+        String(usage.dropFirst("POST /faults/".count).prefix { $0 != "?" })
+    }
 
     private static func fault(named name: String, target: RequestTarget) throws(Rejection) -> BackendFault {
         switch name {

@@ -13,3 +13,12 @@ public struct BackendAddresses: Sendable, Hashable {
         self.admin = admin
     }
 }
+
+extension SocketAddress {
+    /// `127.0.0.1:8000` (`[::1]:8000` for IPv6), as logs and pages show an address; NIO's own
+    /// description repeats the address and its family.
+    var hostAndPort: String {
+        guard let ip = self.ipAddress, let port = self.port else { return "\(self)" }
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+}

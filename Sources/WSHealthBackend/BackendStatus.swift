@@ -14,6 +14,9 @@ public struct BackendStatus: Sendable, Hashable, Codable {
     public var handshakesRefused: Int
     /// The fault switches in force.
     public var switches: BackendSwitches
+    /// Every fault endpoint of the admin listener with its parameters, e.g.
+    /// `POST /faults/close?code=N&reason=TEXT`.
+    public var faults: [String]
 
     /// Creates a status snapshot.
     public init(
@@ -28,6 +31,7 @@ public struct BackendStatus: Sendable, Hashable, Codable {
         self.handshakesAccepted = handshakesAccepted
         self.handshakesRefused = handshakesRefused
         self.switches = switches
+        self.faults = AdminRoute.faultUsage
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -36,6 +40,7 @@ public struct BackendStatus: Sendable, Hashable, Codable {
         case handshakesAccepted = "handshakes_accepted"
         case handshakesRefused = "handshakes_refused"
         case switches
+        case faults
     }
 }
 

@@ -76,8 +76,8 @@ public final class ReferenceBackend: Service {
             self.logger.info(
                 "Reference backend listening",
                 metadata: [
-                    "websocket": "\(websocketAddress)", "path": "\(self.configuration.path)",
-                    "tls": "\(self.configuration.tls != nil)", "admin": "\(admin.localAddress!)",
+                    "websocket": "\(websocketAddress.hostAndPort)", "path": "\(self.configuration.path)",
+                    "tls": "\(self.configuration.tls != nil)", "admin": "\(admin.localAddress!.hostAndPort)",
                 ]
             )
         } catch {

@@ -107,7 +107,7 @@ final class WebSocketEndpoint: Sendable {
             }
             self.logger.debug(
                 "Refused a WebSocket handshake",
-                metadata: ["remote": "\(channel.remoteAddress, default: "?")"]
+                metadata: ["remote": "\(channel.remoteAddress?.hostAndPort ?? "?")"]
             )
             switch self.backendState.switches.authMode {
             case .http403:

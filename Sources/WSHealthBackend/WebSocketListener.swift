@@ -122,7 +122,7 @@ final class WebSocketListener: Sendable {
         return self.bind(address).flatMap { channel in
             let actions = self.state.withLockedValue { $0.machine.bindSucceeded(channel, generation: generation) }
             if actions.isEmpty {
-                self.logger.info("WebSocket listener reopened", metadata: ["address": "\(address, default: "?")"])
+                self.logger.info("WebSocket listener reopened", metadata: ["address": "\(address?.hostAndPort ?? "?")"])
             }
             return self.execute(actions)
         }.flatMapError { error in

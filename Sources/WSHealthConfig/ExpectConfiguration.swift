@@ -45,7 +45,17 @@ extension ExpectConfiguration: ConfigSection {
         if let interval = mapping["interval"]?.positiveDuration() {
             self.interval = interval
         }
-        staleAfter = mapping["stale_after"]?.positiveDuration() ?? interval * 3
+        staleAfter = interval * 3
+        if let node = mapping["stale_after"], let staleAfter = node.positiveDuration() {
+            // Shorter than the interval, data would go stale between every two messages.
+            if staleAfter < interval {
+                node.report(
+                    "must be at least expect.interval (\(PrometheusDuration.format(interval))), got \(node.text)"
+                )
+            } else {
+                self.staleAfter = staleAfter
+            }
+        }
         if let json = mapping["json"]?.bool() {
             self.json = json
         }

@@ -1,21 +1,24 @@
 /// Keepalive pings on an open session.
 public struct PingConfiguration: Sendable, Equatable {
-    /// How often to ping; nil sends no pings (`interval: 0s`). Default 10 s.
+    /// How long the connection may be silent before a ping; nil sends no pings (`interval: 0s`).
+    /// Default `expect.stale_after`: a silent connection's data is marked stale first, and the
+    /// ping then tells whether the path itself is dead.
     public var interval: Duration?
-    /// How long to wait for the pong before the session counts as lost. Default 5 s.
+    /// How long to wait for any frame after a ping before the session counts as lost. Default 5 s.
     public var timeout: Duration
 
-    /// Creates the ping settings with the documented defaults.
-    public init(interval: Duration? = .seconds(10), timeout: Duration = .seconds(5)) {
+    /// The default `timeout`.
+    public static let defaultTimeout: Duration = .seconds(5)
+
+    /// Creates the ping settings.
+    public init(interval: Duration?, timeout: Duration = Self.defaultTimeout) {
         self.interval = interval
         self.timeout = timeout
     }
-}
 
-extension PingConfiguration: ConfigSection {
-    /// Decodes `ping:`: `interval` (0s disables), `timeout` (greater than 0).
-    init(decoding mapping: ConfigMapping) {
-        self.init()
+    /// Decodes `ping:`: `interval` (0s disables; default `defaultInterval`), `timeout` (greater than 0).
+    init(decoding mapping: ConfigMapping, defaultInterval: Duration) {
+        self.init(interval: defaultInterval)
         if let interval = mapping["interval"]?.duration() {
             self.interval = interval == .zero ? nil : interval
         }

@@ -34,9 +34,11 @@ extension TargetConfiguration {
         if let timeout = mapping["handshake_timeout"]?.positiveDuration() {
             target.handshakeTimeout = timeout
         }
-        if let ping = mapping.section("ping", as: PingConfiguration.self) {
-            target.ping = ping
-        }
+        target.ping =
+            mapping["ping"]?.mapping().map {
+                PingConfiguration(decoding: $0, defaultInterval: target.expect.staleAfter)
+            }
+            ?? PingConfiguration(interval: target.expect.staleAfter)
         if let reconnect = mapping.section("reconnect", as: ReconnectConfiguration.self) {
             target.reconnect = reconnect
         }

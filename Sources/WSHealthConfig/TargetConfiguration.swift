@@ -17,7 +17,7 @@ public struct TargetConfiguration: Sendable, Equatable {
     public var expect: ExpectConfiguration
     /// How long a handshake may take before the attempt fails. Default 10 s.
     public var handshakeTimeout: Duration
-    /// Keepalive pings.
+    /// Keepalive pings. Default: a ping after `expect.stale_after` of silence, 5 s to answer.
     public var ping: PingConfiguration
     /// Backoff after a lost session.
     public var reconnect: ReconnectConfiguration
@@ -36,7 +36,7 @@ public struct TargetConfiguration: Sendable, Equatable {
         token: TokenConfiguration? = nil,
         expect: ExpectConfiguration = ExpectConfiguration(),
         handshakeTimeout: Duration = .seconds(10),
-        ping: PingConfiguration = PingConfiguration(),
+        ping: PingConfiguration? = nil,
         reconnect: ReconnectConfiguration = ReconnectConfiguration(),
         errorRetryAfter: Duration? = .seconds(300),
         tls: TLSConfiguration? = nil
@@ -47,7 +47,7 @@ public struct TargetConfiguration: Sendable, Equatable {
         self.token = token
         self.expect = expect
         self.handshakeTimeout = handshakeTimeout
-        self.ping = ping
+        self.ping = ping ?? PingConfiguration(interval: expect.staleAfter)
         self.reconnect = reconnect
         self.errorRetryAfter = errorRetryAfter
         self.tls = tls

@@ -5,7 +5,8 @@ import WSHealthConfig
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Validate configuration files: exit 0 if all are valid, 1 listing every problem."
+        abstract: "Validate configuration files: exit 0 if all are valid, 1 listing every problem.",
+        discussion: "Warnings (valid settings that hide a fault) are printed too, and do not fail the check."
     )
 
     @Argument(help: "Configuration files to check.")
@@ -21,9 +22,13 @@ struct CheckConfigCommand: ParsableCommand {
                 print(
                     "\(file): OK, \(targets) target\(targets == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s")"
                 )
+                for warning in configuration.warnings { print("\(file): warning: \(warning)") }
             } catch {
                 failed = true
-                for message in error.messages { print("\(file): \(message)") }
+                for problem in error.problems {
+                    // A file that cannot be read is its own key path: name it once.
+                    print(problem.path == file ? "\(file): \(problem.message)" : "\(file): \(problem)")
+                }
             }
         }
         if failed { throw ExitCode(1) }

@@ -31,18 +31,25 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
-    func run() async throws {
-        let logger = self.logging.bootstrap(label: "wshealth.demo")
+    func validate() throws {
         guard let interval = PrometheusDuration.parse(self.interval), interval > .zero else {
             throw ValidationError("--interval: not a positive duration, got \"\(self.interval)\"")
         }
-        let stopAfter = try self.duration.map { text in
+        if let text = self.duration {
             guard let value = PrometheusDuration.parse(text), value > .zero else {
                 throw ValidationError("--duration: not a positive duration, got \"\(text)\"")
             }
-            return value
         }
-        guard (1...1000).contains(self.sessions) else { throw ValidationError("--sessions: must be 1…1000") }
+        guard (1...1000).contains(self.sessions) else {
+            throw ValidationError("--sessions: must be 1…1000, got \(self.sessions)")
+        }
+    }
+
+    func run() async throws {
+        let logger = self.logging.bootstrap(label: "wshealth.demo")
+        // Both were checked by `validate()`.
+        let interval = PrometheusDuration.parse(self.interval)!
+        let stopAfter = self.duration.flatMap(PrometheusDuration.parse)
 
         // A fresh secret for this run, shared by the backend and the agent's minted JWTs.
         let secret = Array((0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined().utf8)
@@ -83,21 +90,34 @@ struct DemoCommand: AsyncParsableCommand {
             options: Agent.Options(host: self.listenAddress.host, port: self.listenAddress.port),
             logger: logger
         )
-        var services: [any Service] = [agent]
-        if self.chaos { services.append(ChaosMonkey(backend: backend, logger: logger)) }
-        if let stopAfter { services.append(Timeout(after: stopAfter)) }
-        let web =
-            "http://\(self.listenAddress.host == "0.0.0.0" ? "127.0.0.1" : self.listenAddress.host):\(self.listenAddress.port)"
-        print(
+        let host = self.listenAddress.host == "0.0.0.0" ? "127.0.0.1" : self.listenAddress.host
+        let banner = Banner(agent: agent) { port in
             """
             wshealth demo
               reference backend: ws://127.0.0.1:\(wsPort)/api/ws/metrics (fault switches: http://127.0.0.1:\(adminPort)/status)
-              status page:       \(web)/
-              metrics:           \(web)/metrics
+              status page:       http://\(host):\(port)/
+              metrics:           http://\(host):\(port)/metrics
             Press Ctrl-C to stop.
             """
-        )
+        }
+        var services: [any Service] = [agent, banner]
+        if self.chaos { services.append(ChaosMonkey(backend: backend, logger: logger)) }
+        if let stopAfter { services.append(Timeout(after: stopAfter)) }
         try await RunCommand.runUntilSignalled(services, logger: logger)
+    }
+}
+
+/// Prints where to look once the agent serves (not before: a port already in use ends the demo
+/// with that error instead).
+private struct Banner: Service {
+    let agent: Agent
+    let text: @Sendable (Int) -> String
+
+    func run() async throws {
+        let port = try await self.agent.listeningPort()
+        // Straight to the descriptor: `print` would sit in stdio's buffer when stdout is not a terminal.
+        FileHandle.standardOutput.write(Data((self.text(port) + "\n").utf8))
+        try? await gracefulShutdown()
     }
 }
 
@@ -123,8 +143,9 @@ private struct ChaosMonkey: Service {
             [.slowHandshake(delay: .seconds(12))], [.refuseTokens(enabled: true)],
             [.rejectUpgrade(status: 503), .drop], [.badHandshake(.wrongAccept), .drop],
         ]
-        while !Task.isShuttingDownGracefully {
-            do {
+        // Shutdown cancels the sleeps at once: Ctrl-C neither waits for the round nor injects another fault.
+        try? await cancelWhenGracefulShutdown {
+            while true {
                 try await Task.sleep(for: .seconds(20))
                 let sequence = faults.randomElement()!
                 for fault in sequence {
@@ -133,8 +154,6 @@ private struct ChaosMonkey: Service {
                 }
                 try await Task.sleep(for: .seconds(10))
                 try await self.backend.apply(.reset)
-            } catch {
-                return
             }
         }
     }

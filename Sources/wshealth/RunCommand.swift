@@ -69,6 +69,9 @@ struct RunCommand: AsyncParsableCommand {
             }
             throw ExitCode(1)
         }
+        for warning in configuration.warnings {
+            logger.warning("configuration: \(warning)", metadata: ["file": "\(self.configFile)"])
+        }
         let shard = try Shard(parsing: self.shard)
         if shard.count > 1 {
             let owned = configuration.assigned(to: shard).targets.count
@@ -106,6 +109,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Runs services until SIGTERM or SIGINT, then shuts them down gracefully (exit code 0).
+    /// A service that fails (a port already in use) is logged as one line, and exits 1.
     static func runUntilSignalled(_ services: [any Service], logger: Logger) async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -120,6 +124,11 @@ struct RunCommand: AsyncParsableCommand {
                 logger: logger
             )
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            logger.error("\(error)")
+            throw ExitCode(1)
+        }
     }
 }

@@ -35,3 +35,22 @@ import WSConnectionStateMachine
     #expect(rows.count == diagram.edges.count)
     #expect(diagram.table().contains("| Reconnecting | Max retries exceeded | Error |"))
 }
+
+/// Each row's Action says what its edge does: a Retry resets the attempts, a stop ends the
+/// session, a failure counts its reason and a lost connection its cause — never one for another.
+@Test func tableActionsMatchTheirEdges() {
+    let edges = StateDiagram().edges + StateDiagram(policy: ConnectionPolicy(onStale: .reconnect)).edges
+    func action(_ from: ConnectionState, _ trigger: Transition.Trigger) -> String? {
+        edges.first { $0.transition.from == from && $0.transition.trigger == trigger }?.action
+    }
+    #expect(action(.error, .retryRequested) == "reset attempt counter")
+    #expect(action(.error, .errorRetryElapsed) == "reset attempt counter")
+    #expect(action(.error, .stopped) == "end the session")
+    #expect(action(.connecting, .stopped) == "abort connection, end the session")
+    #expect(action(.receivingData, .stopped) == "close WebSocket (1001), end the session")
+    #expect(action(.connecting, .connectionFailed) == "count the failure reason")
+    #expect(action(.connecting, .handshakeTimedOut) == "abort connection, count the failure reason")
+    #expect(action(.receivingData, .connectionClosed) == "count the disconnect cause")
+    #expect(action(.receivingData, .pingTimedOut) == "abort connection, count the disconnect cause")
+    #expect(action(.receivingData, .dataStale) == "close WebSocket (1000), count the disconnect cause")
+}

@@ -99,7 +99,7 @@ final class AgentHarness: Sendable {
         self.agentGroup = ServiceGroup(services: [self.agent], logger: logger)
         let group = self.agentGroup
         self.agentTask = Task { try await group.run() }
-        _ = await self.agent.listeningPort()
+        _ = try await self.agent.listeningPort()
     }
 
     /// Writes the agent's configuration file: `target` holds YAML list entries, with `URL`,

@@ -147,7 +147,7 @@ struct AlertDeliveryTests {
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
         try await harness.backend.apply(.stall(enabled: true))
         await harness.eventually("alert firing") { harness.agent.firingAlerts.count == 1 }
-        let port = await harness.agent.listeningPort()
+        let port = try await harness.agent.listeningPort()
         let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/api/v1/alerts")!)
         let body = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
         let alerts = try #require(body["alerts"] as? [[String: Any]])

@@ -44,18 +44,22 @@ func runWSHealth(
     return (process.terminationStatus, text)
 }
 
-/// The status of `GET url`, retried until it answers or `within` passes (the server may still be starting).
-func httpStatus(_ url: String, within timeout: Duration) async -> Int? {
+/// The status of `GET url` once it is `expected`, polled until then or until `within` passes
+/// (the server may still be starting, and `/-/ready` answers 503 until the sessions start); the
+/// last status seen, or nil when nothing answered.
+func httpStatus(_ url: String, within timeout: Duration, expecting expected: Int = 200) async -> Int? {
     let deadline = ContinuousClock.now + timeout
+    var last: Int?
     while ContinuousClock.now < deadline {
         if let (_, response) = try? await URLSession.shared.data(from: URL(string: url)!),
             let http = response as? HTTPURLResponse
         {
-            return http.statusCode
+            last = http.statusCode
+            if http.statusCode == expected { return last }
         }
         try? await Task.sleep(for: .milliseconds(50))
     }
-    return nil
+    return last
 }
 
 /// Writes `contents` to a new temporary file, runs `body` with its path, and removes it.
@@ -98,6 +102,26 @@ struct CommandLineTests {
             #expect(status == 0)
             #expect(output == "\(path): OK, 1 target, 2 sessions\n")
         }
+    }
+
+    /// A configuration that hides stale data passes with a warning line naming the key; a
+    /// missing file is named once.
+    @Test func checkConfigPrintsWarningsAndNamesAMissingFileOnce() async throws {
+        let hiding = "targets: [{name: a, url: ws://127.0.0.1:1/x, ping: {interval: 10s, timeout: 5s}}]"
+        try await withTemporaryFile(hiding) { path in
+            let (status, output) = try await runWSHealth(["check-config", path])
+            #expect(status == 0)
+            let lines = output.split(separator: "\n").map(String.init)
+            #expect(lines.count == 2)
+            #expect(lines.first == "\(path): OK, 1 target, 1 session")
+            #expect(
+                lines.last?.hasPrefix("\(path): warning: targets[0].ping: a silent connection is declared dead") == true
+            )
+        }
+        let missing = "/nonexistent/wshealth-\(UUID()).yml"
+        let (status, output) = try await runWSHealth(["check-config", missing])
+        #expect(status == 1)
+        #expect(output.components(separatedBy: missing).count == 2, "the path once: \(output)")
     }
 
     /// SIGTERM: once ready, the agent closes its sessions and exits 0.

@@ -54,4 +54,29 @@ struct ConnectionErrorClassifierTests {
                 == .protocolError
         )
     }
+
+    /// What users read of an error: our sentence with the peer, never NIO's type names.
+    @Test func descriptionsAreSentences() {
+        func describe(_ error: any Error) -> String {
+            ConnectionErrorClassifier.describe(error, host: "backend.example", port: 8000)
+        }
+        #expect(
+            describe(IOError(errnoCode: ECONNREFUSED, reason: "connect"))
+                == "connection refused by backend.example:8000"
+        )
+        #expect(describe(IOError(errnoCode: ECONNRESET, reason: "read")) == "connection reset by backend.example:8000")
+        #expect(
+            describe(ChannelError.connectTimeout(.seconds(1)))
+                == "no answer from backend.example:8000 within the handshake timeout"
+        )
+        #expect(
+            describe(NIOSSLExtraError.failedToValidateHostname)
+                == "TLS with backend.example:8000 failed: the certificate is not valid for backend.example"
+        )
+        #expect(describe(HTTPParserError.invalidConstant) == "backend.example:8000 did not answer in HTTP")
+        #expect(
+            ConnectionErrorClassifier.describe(IOError(errnoCode: ECONNREFUSED, reason: ""), host: "::1", port: 1)
+                == "connection refused by [::1]:1"
+        )
+    }
 }

@@ -56,7 +56,7 @@ struct DeployEndToEndTests {
 
                 """
         )
-        let agentPort = await harness.agent.listeningPort()
+        let agentPort = try await harness.agent.listeningPort()
         let prometheusPort = try freePort()
         let prometheus = try ToolServer.prometheus(port: prometheusPort) { directory in
             try Self.shipped(

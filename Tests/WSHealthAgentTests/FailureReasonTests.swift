@@ -45,12 +45,16 @@ struct FailureReasonTests {
 
     /// A handshake answered with a wrong accept value or with bytes that are not HTTP is a
     /// `protocol_error`; one the server hangs up on without an answer is a `network_error`.
+    /// Each with its own sentence for the page and the API.
     @Test(arguments: [
-        (BadHandshake.wrongAccept, ConnectionFailureReason.protocolError),
-        (.notHTTP, .protocolError),
-        (.hangUp, .networkError),
+        (
+            BadHandshake.wrongAccept, ConnectionFailureReason.protocolError,
+            "answered the upgrade with a wrong or missing Sec-WebSocket-Accept"
+        ),
+        (.notHTTP, .protocolError, "did not answer in HTTP"),
+        (.hangUp, .networkError, "closed the connection during the handshake"),
     ])
-    func brokenHandshake(kind: BadHandshake, reason: ConnectionFailureReason) async throws {
+    func brokenHandshake(kind: BadHandshake, reason: ConnectionFailureReason, detail: String) async throws {
         let harness = try await AgentHarness(target: fastTarget(reconnect: Self.patient))
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
         try await harness.backend.apply(.badHandshake(kind))
@@ -60,6 +64,8 @@ struct FailureReasonTests {
         }
         #expect(harness.moved(.failures) == [reason.rawValue])
         #expect(harness.sessions("t", "error") == 0)
+        let snapshot = try #require(await harness.agent.targets.first?.snapshots().first)
+        #expect(snapshot.lastFailureDetail == "127.0.0.1:\(harness.backendPort) \(detail)")
         try await harness.backend.apply(.reset)
         await harness.eventually("back to receiving data") { harness.sessions("t", "receiving_data") == 1 }
         await harness.shutdown()

@@ -41,7 +41,7 @@ struct MetricsContractTests {
         await harness.eventually("the first rule evaluation") {
             harness.metric("wshealth_alerts_firing", ["target": "down"]) != nil
         }
-        let port = await harness.agent.listeningPort()
+        let port = try await harness.agent.listeningPort()
         let response = try await httpGet("http://127.0.0.1:\(port)/metrics")
         await harness.shutdown()
         let families = try ExpositionReader.read(response.body, as: .text)

@@ -14,7 +14,7 @@ struct MetricsEndpointTests {
         let promtool = try installedTool("promtool")
         let harness = try await AgentHarness(target: fastTarget(sessions: 2))
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 2 }
-        let port = await harness.agent.listeningPort()
+        let port = try await harness.agent.listeningPort()
         let response = try await httpGet("http://127.0.0.1:\(port)/metrics")
         await harness.shutdown()
         #expect(response.status == 200)
@@ -34,7 +34,7 @@ struct MetricsEndpointTests {
     @Test func openMetricsForPrometheus() async throws {
         let harness = try await AgentHarness(target: fastTarget())
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
-        let port = await harness.agent.listeningPort()
+        let port = try await harness.agent.listeningPort()
         let openMetrics = try await httpGet("http://127.0.0.1:\(port)/metrics", accept: prometheusAcceptHeader)
         let text = try await httpGet("http://127.0.0.1:\(port)/metrics", accept: "text/plain;version=0.0.4")
         await harness.shutdown()
@@ -58,7 +58,7 @@ struct MetricsEndpointTests {
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         let harness = try await AgentHarness(target: fastTarget())
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
-        let port = await harness.agent.listeningPort()
+        let port = try await harness.agent.listeningPort()
         let paths = ["/-/healthy", "/metrics", "/-/ready", "/metrics", "/metrics", "/-/healthy"]
         let pipeline =
             paths.map { "GET \($0) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" }.joined()

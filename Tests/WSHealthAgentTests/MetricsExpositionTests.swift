@@ -45,7 +45,7 @@ struct MetricsExpositionTests {
                     action = nil
                     target.recordFiring(Set(AlertRule.allCases.filter { _ in Bool.random(using: &random) }))
                 }
-                if let action { target.record(action, staleChange: nil, attemptChange: nil) }
+                if let action { target.record(action) }
             }
             var fresh = MetricsExposition()
             for target in targets { fresh.register(target) }

@@ -42,7 +42,7 @@ struct MetricsRegistryTests {
         var machine = ConnectionStateMachine<MonotonicInstant>(policy: .spec)
         let start = MonotonicInstant(nanoseconds: 1_000_000_000)
         func feed(_ action: ConnectionStateMachine<MonotonicInstant>.Action) {
-            statistics.record(action, staleChange: nil, attemptChange: nil)
+            statistics.record(action)
         }
         feed(machine.connect(at: start))
         statistics.recordAttempt()
@@ -85,9 +85,11 @@ struct MetricsRegistryTests {
         let statistics = TargetStatistics(target: "t", sessions: 1, policy: .spec, registry: registry)
         var machine = ConnectionStateMachine<MonotonicInstant>(policy: .spec)
         let start = MonotonicInstant(nanoseconds: 1_000_000_000)
-        statistics.record(machine.connect(at: start), staleChange: nil, attemptChange: nil)
-        let late = machine.handshakeSucceeded(at: start + .seconds(11))
-        statistics.record(late, staleChange: true, attemptChange: (from: 0, to: 2))
+        statistics.record(machine.connect(at: start))
+        var late = machine.handshakeSucceeded(at: start + .seconds(11))
+        late.dataStale = true
+        late.attemptChange = .init(from: 0, to: 2)
+        statistics.record(late)
         let metrics = MetricText(registry.exposition())
         let name = "wshealth_handshake_duration_seconds"
         #expect(metrics.value(name + "_bucket", ["target": "t", "le": "10.0"]) == 0)

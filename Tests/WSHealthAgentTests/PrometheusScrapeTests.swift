@@ -15,7 +15,7 @@ struct PrometheusScrapeTests {
     /// under their OpenMetrics names).
     @Test func prometheusScrapesTheAgent() async throws {
         let harness = try await AgentHarness(target: fastTarget())
-        let agentPort = await harness.agent.listeningPort()
+        let agentPort = try await harness.agent.listeningPort()
         let apiPort = try freePort()
         let prometheus = try ToolServer.prometheus(port: apiPort) { directory in
             try """

@@ -47,7 +47,7 @@ struct ReloadTests {
         let harness = try await AgentHarness(target: fastTarget(name: "a"))
         await harness.eventually("live") { harness.sessions("a", "receiving_data") == 1 }
         try harness.rewriteConfiguration(target: fastTarget(name: "a", sessions: 0))
-        let port = await harness.agent.listeningPort()
+        let port = try await harness.agent.listeningPort()
         let reload = "http://127.0.0.1:\(port)/-/reload"
         let (status, body) = try await httpPost(reload)
         #expect(status == 500)

@@ -12,7 +12,7 @@ func fastTarget(
     expect: String = "{interval: 100ms}",
     reconnect: String = "{initial_delay: 50ms, max_delay: 100ms, max_attempts: 3}",
     handshakeTimeout: String = "2s",
-    ping: String = "{interval: 10s, timeout: 5s}"
+    ping: String? = "{interval: 10s, timeout: 5s}"
 ) -> String {
     """
       - name: \(name)
@@ -22,7 +22,7 @@ func fastTarget(
         expect: \(expect)
         reconnect: \(reconnect)
         handshake_timeout: \(handshakeTimeout)
-        ping: \(ping)
+    \(ping.map { "    ping: \($0)" } ?? "")
 
     """
 }
@@ -112,6 +112,10 @@ struct SessionLifecycleTests {
         #expect(harness.metric("wshealth_connection_failures_total", ["reason": "refused"]) == 4)
         #expect(harness.metric("wshealth_max_retries_exceeded_total") == 1)
         #expect(harness.metric("wshealth_connection_success_ratio") == 0)
+        #expect(harness.metric("wshealth_handshake_success_ratio") == 0)
+        // What a user reads is a sentence of ours naming the peer, not NIO's description.
+        let snapshot = try #require(await harness.agent.targets.first?.snapshots().first)
+        #expect(snapshot.lastFailureDetail == "connection refused by 127.0.0.1:\(port)")
         await harness.shutdown()
     }
 
@@ -179,8 +183,14 @@ struct SessionLifecycleTests {
 
 /// A TCP port nothing listens on: bound, read, closed.
 func freePort() throws -> Int {
+    let (fd, port) = try boundSocket(listening: false)
+    close(fd)
+    return port
+}
+
+/// A TCP socket bound to a free port of 127.0.0.1, listening if asked; the caller closes it.
+func boundSocket(listening: Bool) throws -> (fd: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -190,6 +200,9 @@ func freePort() throws -> Int {
             bind(fd, sockaddr, length) == 0 && getsockname(fd, sockaddr, &length) == 0
         }
     }
-    guard bound else { throw POSIXError(.EADDRINUSE) }
-    return Int(UInt16(bigEndian: address.sin_port))
+    guard bound, !listening || listen(fd, 8) == 0 else {
+        close(fd)
+        throw POSIXError(.EADDRINUSE)
+    }
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }

@@ -87,7 +87,7 @@ struct StatusPageBrowserTests {
     /// (attempt 1/10)".
     @Test func badgesAfterTheScriptRan() async throws {
         let harness = try await Self.threeStates()
-        let page = try await Chromium.dumpDOM("http://127.0.0.1:\(await harness.agent.listeningPort())/")
+        let page = try await Chromium.dumpDOM("http://127.0.0.1:\(try await harness.agent.listeningPort())/")
         #expect(page.contains("<body data-rendered-by=\"script\">"), "the page's script did not redraw the page")
         #expect(page.contains("refreshing every 2 s"))
         Self.expectThreeStates(page)
@@ -97,7 +97,7 @@ struct StatusPageBrowserTests {
     /// Without JavaScript the server's own rendering shows the same badges.
     @Test func badgesWithoutJavaScript() async throws {
         let harness = try await Self.threeStates()
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(await harness.agent.listeningPort())/")!)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(try await harness.agent.listeningPort())/")!)
         request.setValue("close", forHTTPHeaderField: "Connection")
         let (data, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type") == "text/html; charset=utf-8")
@@ -116,7 +116,7 @@ struct StatusPageBrowserTests {
         try await harness.backend.apply(.drop)
         await harness.eventually("error") { harness.sessions("t", "error") == 1 }
         try await harness.backend.apply(.refuseTokens(enabled: false))
-        let url = "http://127.0.0.1:\(await harness.agent.listeningPort())/"
+        let url = "http://127.0.0.1:\(try await harness.agent.listeningPort())/"
         let (notice, block) = try await ChromiumDevTools.with { browser in
             try await browser.open(url)
             let notice = try await browser.evaluate(Self.clickRetry)

@@ -31,11 +31,13 @@ struct TargetsAPITests {
     ]
 
     /// The base URL of the harness's agent.
-    func base(_ harness: AgentHarness) async -> String { "http://127.0.0.1:\(await harness.agent.listeningPort())" }
+    func base(_ harness: AgentHarness) async throws -> String {
+        "http://127.0.0.1:\(try await harness.agent.listeningPort())"
+    }
 
     /// The only target of the report, after checking the report's own shape.
     func onlyTarget(_ harness: AgentHarness) async throws -> [String: Any] {
-        let (status, report) = try await requestJSON("\(await self.base(harness))/api/v1/targets")
+        let (status, report) = try await requestJSON("\(try await self.base(harness))/api/v1/targets")
         #expect(status == 200)
         #expect(Set(report.keys) == ["generated_at", "targets"])
         #expect(try rfc3339(report["generated_at"]) != nil)
@@ -83,7 +85,7 @@ struct TargetsAPITests {
     /// are accepted again, and a second Retry finds nothing to do.
     @Test func errorTargetAndRetry() async throws {
         let harness = try await AgentHarness(target: fastTarget())
-        let base = await self.base(harness)
+        let base = try await self.base(harness)
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
         try await harness.backend.apply(.refuseTokens(enabled: true))
         try await harness.backend.apply(.drop)
@@ -126,7 +128,7 @@ struct TargetsAPITests {
 
             """
         let harness = try await AgentHarness(target: target)
-        let base = await self.base(harness)
+        let base = try await self.base(harness)
         let (status, body) = try await requestJSON("\(base)/api/v1/targets/edge%2F1%20%C3%A9/retry", method: "POST")
         #expect(status == 200)
         #expect(body["target"] as? String == "edge/1 é" && body["retried"] as? Int == 0)

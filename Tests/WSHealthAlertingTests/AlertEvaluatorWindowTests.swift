@@ -57,26 +57,51 @@ import WSHealthConfig
         #expect(evaluator.firing.first?.annotations["description"]?.contains("2 disconnects") == true)
     }
 
-    /// Below five attempts in the window the ratio says nothing, even at 0 %; the fifth fires.
+    /// Below five ended attempts in the window the ratio says nothing, even at 0 %; the fifth
+    /// fires, and its description's numbers add up.
     @Test func successRatioNeedsMinimumAttempts() {
         var evaluator = RuleFixture.evaluator()
         #expect(changes(&evaluator, .lowSuccessRatio, TargetCounters(), at: 0).isEmpty)
-        let four = TargetCounters(enteredError: 1, attempts: 4)
+        // Started attempts without an outcome do not count.
+        let four = TargetCounters(attempts: 6, failedAttempts: 4)
         #expect(changes(&evaluator, .lowSuccessRatio, four, at: 60).isEmpty)
-        let five = TargetCounters(enteredError: 1, attempts: 5)
+        let five = TargetCounters(attempts: 6, failedAttempts: 5)
         #expect(changes(&evaluator, .lowSuccessRatio, five, at: 120) == [.firing])
         #expect(
             evaluator.firing.first?.annotations["description"]
-                == "0% of connections to wss://api.example/ws succeeded in the last 15m "
-                + "(0 connected, 1 in error, 5 attempts); threshold 90%"
+                == "0 of 5 connection attempts to wss://api.example/ws in the last 15m succeeded (0%), 5 failed; "
+                + "threshold 90%"
         )
+    }
+
+    /// Refused attempts count: a target that refuses every other handshake fires, though no
+    /// session ever reached `error`.
+    @Test func refusedAttemptsCount() {
+        var evaluator = RuleFixture.evaluator()
+        _ = changes(&evaluator, .lowSuccessRatio, TargetCounters(), at: 0)
+        let refused = TargetCounters(enteredConnected: 3, attempts: 6, failedAttempts: 3)
+        #expect(changes(&evaluator, .lowSuccessRatio, refused, at: 60) == [.firing])
+        #expect(
+            evaluator.firing.first?.annotations["description"]?.hasPrefix(
+                "3 of 6 connection attempts to wss://api.example/ws in the last 15m succeeded (50%), 3 failed"
+            ) == true
+        )
+    }
+
+    /// A close 1008 after a successful handshake sends the session to `error`, but the attempt
+    /// succeeded: the handshake ratio is not lowered by it.
+    @Test func closeAfterUpgradeIsNoFailedAttempt() {
+        var evaluator = RuleFixture.evaluator()
+        _ = changes(&evaluator, .lowSuccessRatio, TargetCounters(), at: 0)
+        let closed = TargetCounters(disconnects: 5, enteredConnected: 5, enteredError: 5, attempts: 5)
+        #expect(changes(&evaluator, .lowSuccessRatio, closed, at: 60).isEmpty)
     }
 
     /// Attempts older than the window no longer count: fifteen minutes after the bad ones were
     /// seen, the window holds no attempt and the alert resolves.
     @Test func successRatioWindowSlides() {
         var evaluator = RuleFixture.evaluator()
-        let bad = TargetCounters(enteredConnected: 1, enteredError: 1, attempts: 6)
+        let bad = TargetCounters(enteredConnected: 1, attempts: 6, failedAttempts: 5)
         #expect(changes(&evaluator, .lowSuccessRatio, TargetCounters(), at: 0).isEmpty)
         #expect(changes(&evaluator, .lowSuccessRatio, bad, at: 60) == [.firing])
         #expect(changes(&evaluator, .lowSuccessRatio, bad, at: 959).isEmpty)
@@ -86,11 +111,13 @@ import WSHealthConfig
     /// Successes after the failures lift the ratio over the threshold: the alert resolves.
     @Test func successRatioRecovers() {
         var evaluator = RuleFixture.evaluator()
-        let bad = TargetCounters(enteredConnected: 1, enteredError: 1, attempts: 6)
+        let bad = TargetCounters(enteredConnected: 1, attempts: 2, failedAttempts: 1)
         #expect(changes(&evaluator, .lowSuccessRatio, TargetCounters(), at: 0).isEmpty)
-        #expect(changes(&evaluator, .lowSuccessRatio, bad, at: 60) == [.firing])
-        // Fresh successes after the bad ones: 1 + 9 connected of 11 outcomes = 90.9 %.
-        let recovered = TargetCounters(enteredConnected: 10, enteredError: 1, attempts: 15)
+        let worse = TargetCounters(enteredConnected: 1, attempts: 6, failedAttempts: 5)
+        _ = changes(&evaluator, .lowSuccessRatio, bad, at: 30)
+        #expect(changes(&evaluator, .lowSuccessRatio, worse, at: 60) == [.firing])
+        // Fresh successes after the bad ones: 1 + 59 succeeded of 65 ended = 92.3 %.
+        let recovered = TargetCounters(enteredConnected: 60, attempts: 65, failedAttempts: 5)
         #expect(changes(&evaluator, .lowSuccessRatio, recovered, at: 120) == [.resolved])
     }
 
@@ -98,7 +125,7 @@ import WSHealthConfig
     @Test func successRatioAtThreshold() {
         var evaluator = RuleFixture.evaluator()
         _ = changes(&evaluator, .lowSuccessRatio, TargetCounters(), at: 0)
-        let atThreshold = TargetCounters(enteredConnected: 9, enteredError: 1, attempts: 10)
+        let atThreshold = TargetCounters(enteredConnected: 9, attempts: 10, failedAttempts: 1)
         #expect(changes(&evaluator, .lowSuccessRatio, atThreshold, at: 60).isEmpty)
     }
 

@@ -109,20 +109,23 @@ import WSHealthConfig
         #expect(resolved.endsAt == RuleFixture.at(660))
     }
 
-    /// 2 connected, 3 errors in 10 attempts: 40 % < 90 %.
+    /// 2 of 5 ended attempts succeeded: 40 % < 90 %; the last failure's reason is named.
     @Test func lowSuccessRatio() throws {
-        let counters = TargetCounters(enteredConnected: 2, enteredError: 3, attempts: 10)
+        let counters = TargetCounters(enteredConnected: 2, enteredError: 1, attempts: 6, failedAttempts: 3)
+        var failing = RuleFixture.healthy(counters: counters)
+        failing.lastFailureReason = "refused"
         let bad: [(Double, TargetObservation)] = [
-            (0, RuleFixture.healthy()), (60, RuleFixture.healthy(counters: counters)),
+            (0, RuleFixture.healthy()), (60, failing),
         ]
         let (fired, _) = try #require(
             fireAndResolve(.lowSuccessRatio, bad: bad, good: (960, RuleFixture.healthy(counters: counters)))
         )
         #expect(fired.labels["severity"] == "warning")
+        #expect(fired.annotations["summary"] == "WebSocket target api: low handshake success ratio")
         #expect(
             fired.annotations["description"]
-                == "40% of connections to wss://api.example/ws succeeded in the last 15m "
-                + "(2 connected, 3 in error, 10 attempts); threshold 90%"
+                == "2 of 5 connection attempts to wss://api.example/ws in the last 15m succeeded (40%), "
+                + "3 failed (last failure: refused); threshold 90%"
         )
     }
 

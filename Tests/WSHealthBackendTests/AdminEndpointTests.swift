@@ -19,6 +19,10 @@ import WSHealthBackend
             #expect(status.handshakesAccepted == 1)
             #expect(status.messagesSent >= 1)
             #expect(status.switches.handshakeDelay == .milliseconds(1_500))
+            // The faults the demo's banner points at are listed, with their parameters.
+            #expect(status.faults.contains("POST /faults/close?code=N&reason=TEXT"))
+            #expect(status.faults.contains { $0.hasPrefix("POST /faults/bad-frame?kind=reserved-opcode|") })
+            #expect(status.faults.count == 14)
             #expect(answer.body.contains("\"handshake_delay\":\"1s500ms\""))
             #expect(answer.body.contains("\"active\":[\"slow-handshake\"]"))
             await client.close()

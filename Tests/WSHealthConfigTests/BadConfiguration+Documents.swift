@@ -60,7 +60,7 @@ extension BadConfiguration {
             [
                 "targets[0].sessions: must be at least 1, got 0",
                 "targets[0].expect.interval: must be greater than 0, got 0s",
-                #"targets[0].expect.stale_after: not a duration (like 500ms, 5s, 1m), got "-1s""#,
+                "targets[0].expect.stale_after: must be greater than 0, got -1s",
                 "targets[0].expect.max_message_bytes: must be at most 67108864, got 67108865",
                 "targets[0].expect.nope: unknown key",
                 "targets[0].ping.timeout: must be greater than 0, got 0s",

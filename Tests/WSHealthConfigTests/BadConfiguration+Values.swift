@@ -100,6 +100,21 @@ extension BadConfiguration {
             [#"targets[0].ping.interval: not a duration (like 500ms, 5s, 1m), got "1.5s""#]
         ),
         .init(
+            "negative positive duration",
+            target("handshake_timeout: -5s"),
+            ["targets[0].handshake_timeout: must be greater than 0, got -5s"]
+        ),
+        .init(
+            "negative duration",
+            target("ping: {interval: -5s}"),
+            ["targets[0].ping.interval: must not be negative, got -5s"]
+        ),
+        .init(
+            "stale_after shorter than interval",
+            target("expect: {interval: 10s, stale_after: 5s}"),
+            ["targets[0].expect.stale_after: must be at least expect.interval (10s), got 5s"]
+        ),
+        .init(
             "quoted boolean",
             target("expect: {json: 'yes'}"),
             [#"targets[0].expect.json: must be a boolean, got "yes""#]

@@ -52,7 +52,10 @@ extension Agent {
 
     /// `http://HOST:PORT/`: the status page, as receivers link to it.
     private var defaultExternalURL: String {
-        let port = self.state.withLock { $0.boundPort } ?? self.options.port
+        let port = self.state.withLock { state in
+            if case .listening(let port) = state.serving { return port }
+            return self.options.port
+        }
         return "http://\(ProcessInfo.processInfo.hostName):\(port)/"
     }
 }

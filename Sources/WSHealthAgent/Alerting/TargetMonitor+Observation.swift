@@ -31,7 +31,8 @@ extension TargetMonitor {
                 disconnects: involuntary,
                 enteredConnected: slots.load(Layout.enteredConnected),
                 enteredError: slots.load(Layout.enteredError),
-                attempts: slots.load(Layout.attempts)
+                attempts: slots.load(Layout.attempts),
+                failedAttempts: slots.load(Layout.failedAttempts)
             )
         )
         let lastMessage = slots.load(Layout.lastMessage)

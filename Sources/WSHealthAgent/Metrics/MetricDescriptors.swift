@@ -47,6 +47,12 @@ enum MetricDescriptors {
         kind: .gauge,
         help: "Entries into connected / (entries into connected + entries into error) since start; NaN before either."
     )
+    static let handshakeSuccessRatio = MetricFamily(
+        name: "wshealth_handshake_success_ratio",
+        kind: .gauge,
+        help:
+            "Successful handshakes / (successful handshakes + failed connection attempts) since start; NaN before either."
+    )
     static let reconnectDuration = MetricFamily(
         name: "wshealth_reconnect_duration_seconds",
         kind: .histogram,
@@ -116,7 +122,8 @@ enum MetricDescriptors {
     )
 
     static let target: [MetricFamily] = [
-        sessions, transitions, attempts, failures, successRatio, reconnectDuration, maxRetriesExceeded, disconnects,
+        sessions, transitions, attempts, failures, successRatio, handshakeSuccessRatio, reconnectDuration,
+        maxRetriesExceeded, disconnects,
         reconnectAttempt, reconnectMaxAttempts, handshakeDuration, timeToFirstMessage, messagesReceived,
         messageErrors, lastMessageTimestamp, messageInterval, staleSessions, alertsFiring,
     ]

@@ -23,7 +23,7 @@ public final class MetricsBenchmark: Sendable {
                 var machine = ConnectionStateMachine<MonotonicInstant>(policy: .spec, seed: UInt64(session))
                 let base = start + .milliseconds(session)
                 func record(_ action: ConnectionStateMachine<MonotonicInstant>.Action) {
-                    statistics.record(action, staleChange: nil, attemptChange: nil)
+                    statistics.record(action)
                 }
                 record(machine.connect(at: base))
                 statistics.recordAttempt()

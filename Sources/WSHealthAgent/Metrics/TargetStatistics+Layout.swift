@@ -30,8 +30,12 @@ extension TargetStatistics {
         static let messageErrors = messages + 1
         static let enteredConnected = messageErrors + MessageErrorReason.allCases.count
         static let enteredError = enteredConnected + 1
+        /// Successful handshakes and failed attempts, for the handshake success ratio (a slot
+        /// is read by one family only, so these are not the success ratio's or the failures').
+        static let succeededAttempts = enteredError + 1
+        static let failedAttempts = succeededAttempts + 1
         /// Nanoseconds since the Unix epoch.
-        static let lastMessage = enteredError + 1
+        static let lastMessage = failedAttempts + 1
         static let staleSessions = lastMessage + 1
         static let reconnectAttempt = staleSessions + 1
         static let reconnect = Histogram(MetricBuckets.reconnect, at: reconnectAttempt + 1)
@@ -108,6 +112,7 @@ extension TargetStatistics {
             add(families.failures, .integer(slot: Layout.failures + index), [("reason", reason.rawValue)])
         }
         add(families.successRatio, .ratio(slot: Layout.enteredConnected, otherSlot: Layout.enteredError))
+        add(families.handshakeSuccessRatio, .ratio(slot: Layout.succeededAttempts, otherSlot: Layout.failedAttempts))
         histogram(families.reconnectDuration, Layout.reconnect, MetricBuckets.reconnect)
         add(families.maxRetriesExceeded, .integer(slot: Layout.maxRetriesExceeded))
         for (index, cause) in DisconnectCause.allCases.enumerated() {

@@ -19,13 +19,37 @@ final class TargetStatistics: Sendable {
     let lines: SeriesLines
     private let registry: MetricsRegistry
     /// Bookkeeping that is not a series: which attempt each session is at (for the highest),
-    /// and the rate limit of the malformed-message log. Never touched by a scrape.
+    /// and the rate limits of the event logs. Never touched by a scrape.
     private let counts = NIOLockedValueBox(Counts())
 
     private struct Counts {
         var sessionsAtAttempt: [Int] = []
-        var malformedSinceLog = 0
-        var lastMalformedLog: ContinuousClock.Instant?
+        var logs: [LoggedEvent: RateLimit] = [:]
+    }
+
+    /// The events of a target's sessions that are logged at most once every 10 seconds.
+    enum LoggedEvent: CaseIterable {
+        /// A message was refused (invalid JSON, binary, too large).
+        case messageRefused
+        /// A connection attempt failed.
+        case connectionFailed
+        /// An open connection ended, other than by the agent's own stop.
+        case connectionLost
+
+        var message: Logger.Message {
+            switch self {
+            case .messageRefused: "message refused"
+            case .connectionFailed: "connection attempt failed"
+            case .connectionLost: "connection lost"
+            }
+        }
+
+        var level: Logger.Level { self == .messageRefused ? .warning : .info }
+    }
+
+    private struct RateLimit {
+        var suppressed = 0
+        var lastLogged: ContinuousClock.Instant?
     }
 
     /// Registers every series of the target, at zero, for `sessions` sessions under `policy`.
@@ -51,11 +75,7 @@ final class TargetStatistics: Sendable {
     }
 
     /// Records what one event of a session did.
-    func record<Instant>(
-        _ action: ConnectionStateMachine<Instant>.Action,
-        staleChange: Bool?,
-        attemptChange: (from: Int, to: Int)?
-    ) {
+    func record<Instant>(_ action: ConnectionStateMachine<Instant>.Action) {
         for transition in action.transitions {
             let from = Layout.index(of: transition.from)
             let to = Layout.index(of: transition.to)
@@ -68,20 +88,24 @@ final class TargetStatistics: Sendable {
             if transition.to == .connected { self.slots.add(1, to: Layout.enteredConnected) }
             if transition.to == .error { self.slots.add(1, to: Layout.enteredError) }
         }
-        if let reason = action.failure { self.slots.add(1, to: Layout.failures + Layout.index(of: reason)) }
+        if let reason = action.failure {
+            self.slots.add(1, to: Layout.failures + Layout.index(of: reason))
+            self.slots.add(1, to: Layout.failedAttempts)
+        }
         if let cause = action.disconnect { self.slots.add(1, to: Layout.disconnects + Layout.index(of: cause)) }
         switch action.measurement {
         case .none:
             break
         case .handshake(let duration, let reconnect):
+            self.slots.add(1, to: Layout.succeededAttempts)
             self.observe(duration, in: Layout.handshake)
             if let reconnect { self.observe(reconnect, in: Layout.reconnect) }
         case .message(let firstAfter, let interval):
             if let firstAfter { self.observe(firstAfter, in: Layout.firstMessage) }
             if let interval { self.observe(interval, in: Layout.messageInterval) }
         }
-        if let staleChange { self.slots.add(staleChange ? 1 : -1, to: Layout.staleSessions) }
-        if let attemptChange { self.recordAttemptChange(attemptChange) }
+        if let stale = action.dataStale { self.slots.add(stale ? 1 : -1, to: Layout.staleSessions) }
+        if let change = action.attemptChange { self.recordAttemptChange(from: change.from, to: change.to) }
     }
 
     /// A connection attempt started.
@@ -100,23 +124,26 @@ final class TargetStatistics: Sendable {
         self.slots.add(1, to: Layout.messageErrors + Layout.index(of: reason))
     }
 
-    /// Logs a malformed message at most once every 10 seconds per target, with the count of the
-    /// ones not logged, so a backend sending garbage cannot flood the log.
-    func logMalformedMessage(_ reason: MessageErrorReason, logger: Logger) {
+    /// Logs `event` at most once every 10 seconds per target, with the count of those not
+    /// logged since, so a backend sending garbage or ten thousand sessions failing together
+    /// cannot flood the log.
+    func logRateLimited(_ event: LoggedEvent, metadata: Logger.Metadata, logger: Logger) {
         let now = ContinuousClock.Instant.now
         let suppressed: Int? = self.counts.withLockedValue { counts in
-            counts.malformedSinceLog += 1
-            if let last = counts.lastMalformedLog, last.duration(to: now) < .seconds(10) { return nil }
-            counts.lastMalformedLog = now
-            defer { counts.malformedSinceLog = 0 }
-            return counts.malformedSinceLog - 1
+            var limit = counts.logs[event, default: RateLimit()]
+            defer { counts.logs[event] = limit }
+            if let last = limit.lastLogged, last.duration(to: now) < .seconds(10) {
+                limit.suppressed += 1
+                return nil
+            }
+            limit.lastLogged = now
+            defer { limit.suppressed = 0 }
+            return limit.suppressed
         }
-        if let suppressed {
-            logger.warning(
-                "message refused",
-                metadata: ["reason": "\(reason.rawValue)", "suppressed_since_last_log": "\(suppressed)"]
-            )
-        }
+        guard let suppressed else { return }
+        var metadata = metadata
+        metadata["suppressed_since_last_log"] = "\(suppressed)"
+        logger.log(level: event.level, event.message, metadata: metadata)
     }
 
     /// Sets `wshealth_alerts_firing` of every built-in rule: 1 for the rules in `firing`, 0
@@ -147,11 +174,11 @@ final class TargetStatistics: Sendable {
         self.slots.add(nanoseconds, to: histogram.sum)
     }
 
-    private func recordAttemptChange(_ change: (from: Int, to: Int)) {
+    private func recordAttemptChange(from: Int, to: Int) {
         self.counts.withLockedValue { counts in
             let top = counts.sessionsAtAttempt.count - 1
-            counts.sessionsAtAttempt[min(change.from, top)] -= 1
-            counts.sessionsAtAttempt[min(change.to, top)] += 1
+            counts.sessionsAtAttempt[min(from, top)] -= 1
+            counts.sessionsAtAttempt[min(to, top)] += 1
             // Stored under the lock, so the slot follows the order of the changes.
             self.slots.store(counts.sessionsAtAttempt.lastIndex { $0 > 0 } ?? 0, in: Layout.reconnectAttempt)
         }

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import WSConnectionStateMachine
+import WSHealthConfig
 
 /// One live WebSocket session: the spec's state machine driven by real I/O.
 ///
@@ -137,14 +138,12 @@ final class Session: @unchecked Sendable {
         self.handle { $0.handshakeSucceeded(at: .now) }
     }
 
-    func connectionFailed(_ id: UInt64, _ reason: ConnectionFailureReason, detail: String) {
+    /// The attempt failed: `detail` is the sentence users read, `error` what NIO reported (for
+    /// the logs' `error` field only).
+    func connectionFailed(_ id: UInt64, _ reason: ConnectionFailureReason, detail: String, error: (any Error)? = nil) {
         guard id == self.connectionID else { return }
-        self.logger.debug(
-            "connection attempt failed",
-            metadata: ["reason": "\(reason.rawValue)", "detail": "\(detail)"]
-        )
         self.closeChannel()
-        self.handle(failureDetail: detail) { $0.handshakeFailed(reason, at: .now) }
+        self.handle(failure: FailureReport(detail: detail, error: error)) { $0.handshakeFailed(reason, at: .now) }
     }
 
     func connectionReceived(_ id: UInt64, text: ByteBuffer) {
@@ -172,38 +171,69 @@ final class Session: @unchecked Sendable {
         guard id == self.connectionID else { return }
         if tooLarge { self.statistics.recordMessageError(.tooLarge) }
         self.channel = nil
-        self.handle { $0.connectionClosed(loss, at: .now) }
+        self.handle(loss: loss) { $0.connectionClosed(loss, at: .now) }
     }
 
     // MARK: Carrying out actions
 
     private func recordMalformed(_ reason: MessageErrorReason) {
         self.statistics.recordMessageError(reason)
-        self.statistics.logMalformedMessage(reason, logger: self.logger)
+        self.statistics.logRateLimited(.messageRefused, metadata: ["reason": "\(reason.rawValue)"], logger: self.logger)
         self.handle { $0.malformedMessageReceived(at: .now) }
     }
 
-    /// Feeds one event to the machine and carries out what it returns; `failureDetail` is what
-    /// the client saw of a failed attempt, if the event ends one.
-    private func handle(failureDetail: String? = nil, _ event: (inout Machine) -> Machine.Action) {
-        let wasStale = self.machine.isDataStale
-        let attemptBefore = self.machine.reconnectAttempt
+    /// What the client saw of a failed attempt.
+    private struct FailureReport {
+        /// The sentence users read.
+        var detail: String
+        /// NIO's error, for the logs.
+        var error: (any Error)?
+    }
+
+    /// Feeds one event to the machine and carries out what it returns; `failure` is what the
+    /// client saw of a failed attempt, if the event ends one.
+    private func handle(
+        failure: FailureReport? = nil,
+        loss: ConnectionLoss? = nil,
+        _ event: (inout Machine) -> Machine.Action
+    ) {
         let action = event(&self.machine)
-        if action.failure != nil { self.lastFailureDetail = failureDetail }
-        let attemptAfter = self.machine.reconnectAttempt
-        self.statistics.record(
-            action,
-            staleChange: wasStale == self.machine.isDataStale ? nil : self.machine.isDataStale,
-            attemptChange: attemptBefore == attemptAfter ? nil : (attemptBefore, attemptAfter)
-        )
-        if wasStale != self.machine.isDataStale || action.transitions.contains(where: { $0.from != $0.to }) {
+        if let reason = action.failure {
+            self.lastFailureDetail = failure?.detail ?? self.describe(reason)
+        }
+        self.statistics.record(action)
+        if action.dataStale != nil || action.transitions.contains(where: { $0.from != $0.to }) {
             self.changes?.signal()
         }
-        self.log(action)
+        self.log(action, error: failure?.error, loss: loss)
         self.apply(action)
     }
 
-    private func log(_ action: Machine.Action) {
+    /// The detail of a failure no handler reported: the machine's own handshake timeout.
+    private func describe(_ reason: ConnectionFailureReason) -> String {
+        let peer = ConnectionErrorClassifier.peer(host: self.settings.endpoint.host, port: self.settings.endpoint.port)
+        if reason == .timeout {
+            let timeout = PrometheusDuration.format(self.settings.policy.handshakeTimeout)
+            return "no WebSocket upgrade from \(peer) within \(timeout)"
+        }
+        return "\(reason.rawValue) with \(peer)"
+    }
+
+    /// Logs the event's state changes at debug, an entry into `error` as a warning, and each
+    /// failed attempt and lost connection at info, at most once every 10 s per target.
+    private func log(_ action: Machine.Action, error: (any Error)?, loss: ConnectionLoss?) {
+        if let reason = action.failure {
+            var metadata: Logger.Metadata = [
+                "reason": "\(reason.rawValue)", "detail": "\(self.lastFailureDetail ?? "")",
+            ]
+            if let error { metadata["error"] = "\(String(reflecting: error))" }
+            self.statistics.logRateLimited(.connectionFailed, metadata: metadata, logger: self.logger)
+        }
+        if let cause = action.disconnect, cause != .userAction {
+            let detail = loss.map(self.describe) ?? self.describeTimerLoss(action)
+            let metadata: Logger.Metadata = ["cause": "\(cause.rawValue)", "detail": "\(detail)"]
+            self.statistics.logRateLimited(.connectionLost, metadata: metadata, logger: self.logger)
+        }
         for transition in action.transitions where transition.from != transition.to {
             let metadata: Logger.Metadata = [
                 "from": "\(transition.from.rawValue)", "to": "\(transition.to.rawValue)",
@@ -216,6 +246,25 @@ final class Session: @unchecked Sendable {
                 self.logger.debug("state changed", metadata: metadata)
             }
         }
+    }
+
+    /// How an open connection ended, in words.
+    private func describe(_ loss: ConnectionLoss) -> String {
+        switch loss {
+        case .serverClosed(let code?): "the server closed with \(code)"
+        case .serverClosed(nil): "the server closed without a status code"
+        case .networkError: "the connection broke without a close frame"
+        case .protocolError: "the server broke the WebSocket protocol"
+        }
+    }
+
+    /// How the machine's own timer ended an open connection.
+    private func describeTimerLoss(_ action: Machine.Action) -> String {
+        let policy = self.settings.policy
+        if action.transitions.contains(where: { $0.trigger == .dataStale }) {
+            return "no valid message for \(PrometheusDuration.format(policy.staleAfter))"
+        }
+        return "no answer to a ping within \(PrometheusDuration.format(policy.ping?.timeout ?? .zero))"
     }
 
     private func apply(_ action: Machine.Action) {
@@ -256,7 +305,13 @@ final class Session: @unchecked Sendable {
                 }
                 self.channel = channel
             case .failure(let error):
-                self.connectionFailed(id, ConnectionErrorClassifier.classify(error), detail: "\(error)")
+                let endpoint = self.settings.endpoint
+                self.connectionFailed(
+                    id,
+                    ConnectionErrorClassifier.classify(error),
+                    detail: ConnectionErrorClassifier.describe(error, host: endpoint.host, port: endpoint.port),
+                    error: error
+                )
             }
         }
     }

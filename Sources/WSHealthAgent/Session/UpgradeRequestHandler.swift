@@ -45,19 +45,26 @@ final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.report(ConnectionErrorClassifier.classify(error), detail: "\(error)")
+        let endpoint = self.session.settings.endpoint
+        self.report(
+            ConnectionErrorClassifier.classify(error),
+            detail: ConnectionErrorClassifier.describe(error, host: endpoint.host, port: endpoint.port),
+            error: error
+        )
         context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.report(.networkError, detail: "connection closed during the handshake")
+        let endpoint = self.session.settings.endpoint
+        let peer = ConnectionErrorClassifier.peer(host: endpoint.host, port: endpoint.port)
+        self.report(.networkError, detail: "\(peer) closed the connection during the handshake")
         context.fireChannelInactive()
     }
 
-    private func report(_ reason: ConnectionFailureReason, detail: String) {
+    private func report(_ reason: ConnectionFailureReason, detail: String, error: (any Error)? = nil) {
         guard !self.reported else { return }
         self.reported = true
-        self.session.connectionFailed(self.connectionID, reason, detail: detail)
+        self.session.connectionFailed(self.connectionID, reason, detail: detail, error: error)
     }
 }
 

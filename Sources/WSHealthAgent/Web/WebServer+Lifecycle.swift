@@ -15,12 +15,11 @@ extension WebServer {
             )
         }
         router.get("/-/ready") { _, _ -> Response in
-            agent.isReady
-                ? Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "Ready\n")))
-                : Response(
-                    status: .serviceUnavailable,
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: "Starting\n"))
-                )
+            Response(
+                status: agent.isReady ? .ok : .serviceUnavailable,
+                headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: agent.isReady ? "Ready\n" : "Starting\n"))
+            )
         }
     }
 }

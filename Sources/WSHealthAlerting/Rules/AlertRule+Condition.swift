@@ -63,19 +63,26 @@ extension AlertRule {
                     + "\(RuleFormat.duration(window)) (threshold \(settings.flappingDisconnects))"
             )
         case .lowSuccessRatio:
+            // Attempts, not sessions: of the connection attempts that ended in the window, the
+            // share whose handshake succeeded (`wshealth_handshake_success_ratio` over a window).
+            // A refused attempt counts as much as any other; a connection that succeeded and was
+            // later closed (even with 1008) was a successful attempt.
             let window = settings.successRatioWindow
             let increase = history.increase(over: window, at: now)
-            let outcomes = increase.enteredConnected + increase.enteredError
-            // Too few attempts say nothing; attempts without an outcome yet have no ratio.
-            guard increase.attempts >= settings.successRatioMinAttempts, outcomes > 0 else { return nil }
-            let ratio = Double(increase.enteredConnected) / Double(outcomes)
+            let succeeded = increase.enteredConnected
+            let ended = succeeded + increase.failedAttempts
+            guard ended >= max(1, settings.successRatioMinAttempts) else { return nil }
+            let ratio = Double(succeeded) / Double(ended)
             guard ratio < settings.successRatioThreshold else { return nil }
+            var description =
+                "\(succeeded) of \(RuleFormat.count(ended, "connection attempt")) to \(target.url) in the last "
+                + "\(RuleFormat.duration(window)) succeeded (\(RuleFormat.percent(ratio))), "
+                + "\(increase.failedAttempts) failed"
+            if let reason = target.lastFailureReason { description += " (last failure: \(reason))" }
+            description += "; threshold \(RuleFormat.percent(settings.successRatioThreshold))"
             return RuleFinding(
-                summary: "WebSocket target \(name): low connection success ratio",
-                description: "\(RuleFormat.percent(ratio)) of connections to \(target.url) succeeded in the last "
-                    + "\(RuleFormat.duration(window)) (\(increase.enteredConnected) connected, "
-                    + "\(increase.enteredError) in error, \(RuleFormat.count(increase.attempts, "attempt"))); "
-                    + "threshold \(RuleFormat.percent(settings.successRatioThreshold))"
+                summary: "WebSocket target \(name): low handshake success ratio",
+                description: description
             )
         }
     }

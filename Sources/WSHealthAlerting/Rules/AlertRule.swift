@@ -13,7 +13,8 @@ public enum AlertRule: String, CaseIterable, Hashable, Sendable {
     case targetDown = "WebSocketTargetDown"
     /// At least N involuntary disconnects within a window.
     case flapping = "WebSocketFlapping"
-    /// The share of outcomes that reached `connected` within a window is below a threshold.
+    /// The share of the connection attempts ended within a window whose handshake succeeded is
+    /// below a threshold.
     case lowSuccessRatio = "WebSocketLowSuccessRatio"
 
     /// The `alertname` label.

@@ -71,19 +71,30 @@ public struct TargetCounters: Sendable, Hashable {
     public var enteredError: Int
     /// Connection attempts started.
     public var attempts: Int
+    /// Connection attempts that failed (every `reason` of `wshealth_connection_failures_total`);
+    /// with ``enteredConnected`` (the successful handshakes) the attempts that ended.
+    public var failedAttempts: Int
 
     /// Creates counters.
-    public init(disconnects: Int = 0, enteredConnected: Int = 0, enteredError: Int = 0, attempts: Int = 0) {
+    public init(
+        disconnects: Int = 0,
+        enteredConnected: Int = 0,
+        enteredError: Int = 0,
+        attempts: Int = 0,
+        failedAttempts: Int = 0
+    ) {
         self.disconnects = disconnects
         self.enteredConnected = enteredConnected
         self.enteredError = enteredError
         self.attempts = attempts
+        self.failedAttempts = failedAttempts
     }
 
     /// Whether any counter is below its value in `earlier`.
     func hasDecreased(since earlier: TargetCounters) -> Bool {
         self.disconnects < earlier.disconnects || self.enteredConnected < earlier.enteredConnected
             || self.enteredError < earlier.enteredError || self.attempts < earlier.attempts
+            || self.failedAttempts < earlier.failedAttempts
     }
 
     /// The increase of every counter since `earlier`.
@@ -92,7 +103,8 @@ public struct TargetCounters: Sendable, Hashable {
             disconnects: self.disconnects - earlier.disconnects,
             enteredConnected: self.enteredConnected - earlier.enteredConnected,
             enteredError: self.enteredError - earlier.enteredError,
-            attempts: self.attempts - earlier.attempts
+            attempts: self.attempts - earlier.attempts,
+            failedAttempts: self.failedAttempts - earlier.failedAttempts
         )
     }
 }

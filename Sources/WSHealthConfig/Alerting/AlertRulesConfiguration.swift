@@ -31,8 +31,8 @@ public struct AlertRulesConfiguration: Sendable, Hashable {
     public var flappingDisconnects = 5
     /// Default 10 m.
     public var flappingWindow: Duration = .seconds(600)
-    /// `low_success_ratio`: the success ratio over `window` is below `threshold`, with at least
-    /// `min_attempts` connection attempts in the window.
+    /// `low_success_ratio`: of the connection attempts that ended within `window` (at least
+    /// `min_attempts`), the share whose handshake succeeded is below `threshold`.
     public var lowSuccessRatio = Rule()
     /// Default 0.9.
     public var successRatioThreshold = 0.9

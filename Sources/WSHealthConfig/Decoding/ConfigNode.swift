@@ -125,16 +125,12 @@ struct ConfigNode {
 
     /// A Prometheus duration (`500ms`, `5s`, `1h30m`, `0s`), see ``PrometheusDuration``.
     func duration() -> Duration? {
-        guard case .scalar(let scalar) = node, let value = PrometheusDuration.parse(scalar.string) else {
-            report("not a duration (like 500ms, 5s, 1m), got \(described)")
-            return nil
-        }
-        return value
+        self.duration(ifNegative: "must not be negative")
     }
 
     /// A duration greater than zero: `must be greater than 0, got 0s`.
     func positiveDuration() -> Duration? {
-        guard let value = duration() else {
+        guard let value = self.duration(ifNegative: "must be greater than 0") else {
             return nil
         }
         guard value > .zero else {
@@ -142,6 +138,24 @@ struct ConfigNode {
             return nil
         }
         return value
+    }
+
+    /// A duration; a negative one, which Prometheus' syntax has no sign for, is reported with
+    /// `message`, as a value out of range rather than an unreadable one.
+    private func duration(ifNegative message: String) -> Duration? {
+        guard case .scalar(let scalar) = node else {
+            report("not a duration (like 500ms, 5s, 1m), got \(described)")
+            return nil
+        }
+        if let value = PrometheusDuration.parse(scalar.string) {
+            return value
+        }
+        if scalar.string.hasPrefix("-"), PrometheusDuration.parse(String(scalar.string.dropFirst())) != nil {
+            report("\(message), got \(text)")
+        } else {
+            report("not a duration (like 500ms, 5s, 1m), got \(described)")
+        }
+        return nil
     }
 
     /// One of the raw values of `Choice`: `must be one of mark, reconnect, got "drop"`.
