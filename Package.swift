@@ -41,6 +41,26 @@ let package = Package(
             name: "WSConnectionStateMachine",
             swiftSettings: swiftSettings
         ),
+        // zlib, for permessage-deflate: Debian's zlib1g-dev. A system library rather than a
+        // Swift wrapper package: inflation must stop at the message limit exactly, and its
+        // window is allocated only when a server compresses (see the README's design notes).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // The WebSocket protocol as the agent's client speaks it, without I/O: frames read and
+        // checked (RFC 6455), UTF-8, close codes, permessage-deflate (RFC 7692). Shared by the
+        // agent's sessions, the reference backend's compression and the Autobahn client.
+        .target(
+            name: "WSHealthWebSocket",
+            dependencies: [
+                "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The agent's configuration: model, YAML decoding and validation.
         .target(
             name: "WSHealthConfig",
@@ -54,6 +74,7 @@ let package = Package(
             name: "WSHealthBackend",
             dependencies: [
                 "WSHealthConfig",
+                "WSHealthWebSocket",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -73,6 +94,7 @@ let package = Package(
                 "WSConnectionStateMachine",
                 "WSHealthAlerting",
                 "WSHealthConfig",
+                "WSHealthWebSocket",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -176,6 +198,20 @@ let package = Package(
             path: "Tests/CurlLeakCheck",
             swiftSettings: swiftSettings
         ),
+        // The Autobahn|Testsuite's client under test (scripts/autobahn runs it against the
+        // suite's fuzzing server): the agent's WebSocket protocol layer echoing every message.
+        .executableTarget(
+            name: "autobahn-client",
+            dependencies: [
+                "WSHealthWebSocket",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Tests/AutobahnClient",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WSConnectionStateMachineTests",
             dependencies: ["WSConnectionStateMachine"],
@@ -219,9 +255,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "WSHealthWebSocketTests",
+            dependencies: [
+                "WSHealthWebSocket",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WSHealthAgentTests",
             dependencies: [
                 "WSHealthAgent",
+                "WSHealthWebSocket",
                 "WSHealthAlerting",
                 "WSHealthBackend",
                 "WSHealthConfig",

@@ -307,7 +307,7 @@ class Backend:
         self.process = Process(self.name, [
             b.bin, "backend", f"--jwt-secret-file={b.secret}", f"--listen-address={HOST}:{self.port}",
             f"--admin-listen-address={HOST}:{self.admin_port}", f"--interval={b.args.backend_interval:g}s",
-            "--log.level=warn"], b.path(f"{self.name}.log"))
+            f"--compression={b.args.compression}", "--log.level=warn"], b.path(f"{self.name}.log"))
         poll(self._ready, ready_timeout, 0.005, f"{self.name} admin /status", [self.process])
 
     def _ready(self):
@@ -745,6 +745,8 @@ def parse_args(argv):
     p.add_argument("--memory-tolerance", type=float, default=0.10,
                    help="RSS after a storm may exceed RSS before by this fraction (0.10)")
     p.add_argument("--backend-interval", type=float, default=5, help="the backend's --interval, seconds (5)")
+    p.add_argument("--compression", choices=["deflate", "none"], default="deflate",
+                   help="the backend's --compression: whether it agrees to the agent's permessage-deflate offer (deflate)")
     p.add_argument("--ready-timeout", type=float, default=180, help="limit for all N to connect, seconds (180)")
     p.add_argument("--recover-timeout", type=float, default=30,
                    help="limit for the small agents to recover between rounds, seconds (30)")

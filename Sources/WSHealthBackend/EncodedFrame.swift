@@ -43,3 +43,26 @@ enum EncodedFrame {
         return buffer
     }
 }
+
+/// A message for every client: its bytes, and its uncompressed frame encoded once for all the
+/// clients that did not agree to compression.
+struct OutboundMessage: Sendable {
+    /// The data opcode: 0x1 text, 0x2 binary.
+    let opcode: UInt8
+    /// The message's bytes.
+    let payload: ByteBuffer
+    /// The message as one final, uncompressed frame.
+    let frame: ByteBuffer
+
+    /// A text message.
+    static func text(_ text: String, allocator: ByteBufferAllocator) -> OutboundMessage {
+        OutboundMessage(opcode: 0x1, payload: ByteBuffer(string: text), allocator: allocator)
+    }
+
+    /// A message of `opcode` with `payload`.
+    init(opcode: UInt8, payload: ByteBuffer, allocator: ByteBufferAllocator) {
+        self.opcode = opcode
+        self.payload = payload
+        self.frame = EncodedFrame.make(firstByte: 0x80 | opcode, payload: payload, allocator: allocator)
+    }
+}

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
+import WSHealthWebSocket
 
 /// Answers the HTTP requests of the WebSocket listener that were not upgraded: 403 for a refused
 /// token (what FastAPI answers when a handler closes before accepting), 404 for any other target,
@@ -28,6 +29,8 @@ final class HandshakeResponder: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Set by the upgrader's `shouldUpgrade` before the request reaches this handler.
     var verdict: Verdict?
+    /// The compression agreed in the upgrade's answer, if any.
+    var compression: PerMessageDeflate.Agreement?
     private var sawMalformedUpgrade = false
     private var responded = false
 

@@ -30,15 +30,14 @@ extension ReferenceBackend {
         case .oversize(let bytes):
             return self.broadcast(text: Self.oversizeText(bytes: bytes), respectingStall: false, on: eventLoop)
         case .binary:
-            let frame = EncodedFrame.make(
-                firstByte: 0x82,
-                payload: Self.binaryPayload,
-                allocator: ByteBufferAllocator()
-            )
-            return self.broadcast(frame: frame, isTextMessage: false, respectingStall: false, on: eventLoop)
+            let message = OutboundMessage(opcode: 0x2, payload: Self.binaryPayload, allocator: ByteBufferAllocator())
+            return self.broadcast(isTextMessage: false, respectingStall: false, on: eventLoop) { $0.send(message) }
         case .badFrame(let kind):
+            // Sent as encoded, compression or not: the frame itself is the fault.
             let frame = kind.encoded(allocator: ByteBufferAllocator())
-            return self.broadcast(frame: frame, isTextMessage: false, respectingStall: false, on: eventLoop)
+            return self.broadcast(isTextMessage: false, respectingStall: false, on: eventLoop) {
+                $0.send(encodedFrame: frame)
+            }
         case .stall(let enabled):
             self.backendState.updateSwitches { $0.stalled = enabled }
             return self.barrier(on: eventLoop)
@@ -73,19 +72,20 @@ extension ReferenceBackend {
         return status
     }
 
-    /// Sends `text` to every peer, encoded once; counts the messages actually handed over.
+    /// Sends `text` to every peer, encoded once for the peers without compression; counts the
+    /// messages actually handed over.
     @discardableResult
     func broadcast(text: String, respectingStall: Bool, on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
-        let frame = EncodedFrame.text(text, allocator: ByteBufferAllocator())
-        return self.broadcast(frame: frame, isTextMessage: true, respectingStall: respectingStall, on: eventLoop)
+        let message = OutboundMessage.text(text, allocator: ByteBufferAllocator())
+        return self.broadcast(isTextMessage: true, respectingStall: respectingStall, on: eventLoop) { $0.send(message) }
     }
 
-    /// Sends an encoded frame to every peer; only text messages count in `messages_sent`.
+    /// Runs `send` for every peer; only text messages count in `messages_sent`.
     private func broadcast(
-        frame: ByteBuffer,
         isTextMessage: Bool,
         respectingStall: Bool,
-        on eventLoop: any EventLoop
+        on eventLoop: any EventLoop,
+        _ send: @escaping @Sendable (WebSocketPeerHandler) -> Bool
     ) -> EventLoopFuture<Void> {
         let backendState = self.backendState
         return self.registry.forEachPeer(
@@ -93,7 +93,7 @@ extension ReferenceBackend {
             afterEachLoop: { if isTextMessage { backendState.recordMessagesSent($0) } }
         ) { peer in
             // Checked on the peer's loop, so a stall applied before this batch runs silences it.
-            !(respectingStall && backendState.isStalled) && peer.send(encodedFrame: frame)
+            !(respectingStall && backendState.isStalled) && send(peer)
         }.map { _ in }
     }
 

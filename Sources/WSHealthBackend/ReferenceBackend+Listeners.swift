@@ -10,6 +10,7 @@ extension ReferenceBackend {
         let endpoint = WebSocketEndpoint(
             path: self.configuration.path,
             tlsContext: tlsContext,
+            compression: self.configuration.compression,
             verifier: verifier,
             backendState: self.backendState,
             registry: self.registry,

@@ -20,6 +20,9 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
     public var jwtSecret: [UInt8]
     /// TLS for the WebSocket listener; nil serves plain `ws://`.
     public var tls: BackendTLS?
+    /// Whether to accept permessage-deflate when a client offers it, and then compress every
+    /// message with context takeover, as uvicorn (through `websockets`) does by default.
+    public var compression: Bool
 
     /// The shortest accepted HS256 key, in bytes (the length of a SHA-256 digest).
     public static let minimumSecretLength = 32
@@ -33,7 +36,8 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
         path: String = "/api/ws/metrics",
         interval: Duration = .seconds(5),
         jwtSecret: [UInt8],
-        tls: BackendTLS? = nil
+        tls: BackendTLS? = nil,
+        compression: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -43,6 +47,7 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
         self.interval = interval
         self.jwtSecret = jwtSecret
         self.tls = tls
+        self.compression = compression
     }
 
     /// Throws a ``ReferenceBackendError`` naming the first bad field and its value.

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import NIOWebSocket
+import WSHealthWebSocket
 
 /// The spec's `/api/ws/metrics` route: sets up each accepted connection, decides its handshake
 /// (path, token, fault switches), and hands upgraded peers to the registry.
@@ -13,10 +14,12 @@ final class WebSocketEndpoint: Sendable {
     private let backendState: BackendState
     private let registry: ClientRegistry
     private let logger: Logger
+    private let compression: Bool
 
     init(
         path: String,
         tlsContext: NIOSSLContext?,
+        compression: Bool,
         verifier: TokenVerifier,
         backendState: BackendState,
         registry: ClientRegistry,
@@ -24,6 +27,7 @@ final class WebSocketEndpoint: Sendable {
     ) {
         self.path = path
         self.tlsContext = tlsContext
+        self.compression = compression
         self.verifier = verifier
         self.backendState = backendState
         self.registry = registry
@@ -80,7 +84,16 @@ final class WebSocketEndpoint: Sendable {
                 responder.value.verdict = .broken(switches.badHandshake)
                 return channel.eventLoop.makeSucceededFuture(nil)
             }
-            return self.verify(token, channel: channel, responder: responder)
+            return self.verify(token, channel: channel, responder: responder).map { headers in
+                guard var headers, self.compression,
+                    let (answer, agreement) = PerMessageDeflate.answer(
+                        toOffers: head.headers["Sec-WebSocket-Extensions"]
+                    )
+                else { return headers }
+                headers.add(name: "Sec-WebSocket-Extensions", value: answer)
+                responder.value.compression = agreement
+                return headers
+            }
         }
     }
 
@@ -122,7 +135,17 @@ final class WebSocketEndpoint: Sendable {
 
     private func upgraded(channel: any Channel, responder: NIOLoopBound<HandshakeResponder>) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
-            let peer = WebSocketPeerHandler(backendState: self.backendState, logger: self.logger)
+            let deflater = responder.value.compression.flatMap { agreement in
+                // The backend compresses with a window of at most 2 KiB (a metrics message is a
+                // few hundred bytes) and little zlib memory, so 10,000 clients cost it about
+                // 10 KB each; the client must still keep the whole window it agreed to.
+                MessageDeflater(
+                    windowBits: max(9, min(agreement.serverMaxWindowBits, 11)),
+                    memoryLevel: 1,
+                    contextTakeover: !agreement.serverNoContextTakeover
+                )
+            }
+            let peer = WebSocketPeerHandler(backendState: self.backendState, deflater: deflater, logger: self.logger)
             try channel.pipeline.syncOperations.addHandler(peer)
             if responder.value.verdict == .accepted {
                 self.registry.promote(channel, to: peer)

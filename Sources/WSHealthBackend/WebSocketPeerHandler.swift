@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOWebSocket
+import WSHealthWebSocket
 
 /// The last handler of an upgraded connection: answers pings and closes, ignores client text, and
 /// carries out the broadcasts and faults the backend hands it.
@@ -23,6 +24,8 @@ final class WebSocketPeerHandler: ChannelInboundHandler, RemovableChannelHandler
     static let closeTimeout = TimeAmount.seconds(1)
 
     private let backendState: BackendState
+    /// Compresses every message when the client agreed to permessage-deflate.
+    private let deflater: MessageDeflater?
     private let logger: Logger
     private var state = State.open
     private var context: ChannelHandlerContext?
@@ -31,8 +34,9 @@ final class WebSocketPeerHandler: ChannelInboundHandler, RemovableChannelHandler
     private var encodedFrameOutlet: ChannelHandlerContext?
     private var closeTimer: Scheduled<Void>?
 
-    init(backendState: BackendState, logger: Logger) {
+    init(backendState: BackendState, deflater: MessageDeflater?, logger: Logger) {
         self.backendState = backendState
+        self.deflater = deflater
         self.logger = logger
     }
 
@@ -70,6 +74,24 @@ final class WebSocketPeerHandler: ChannelInboundHandler, RemovableChannelHandler
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         self.logger.debug("WebSocket connection failed", metadata: ["error": "\(error)"])
         context.close(promise: nil)
+    }
+
+    /// Writes a message, compressed if the connection agreed to it, unless the connection is
+    /// closing or cannot keep up; returns whether it did.
+    func send(_ message: OutboundMessage) -> Bool {
+        guard let deflater = self.deflater, let context = self.context else {
+            return self.send(encodedFrame: message.frame)
+        }
+        let compressed = deflater.deflate(message.payload, allocator: context.channel.allocator)
+        // RSV1 on the first (only) frame: the message is compressed (RFC 7692 §6).
+        let firstByte = 0xC0 | message.opcode
+        return self.send(
+            encodedFrame: EncodedFrame.make(
+                firstByte: firstByte,
+                payload: compressed,
+                allocator: context.channel.allocator
+            )
+        )
     }
 
     /// Writes a pre-encoded frame unless the connection is closing or cannot keep up; returns whether it did.

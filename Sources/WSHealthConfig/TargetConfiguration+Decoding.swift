@@ -51,6 +51,9 @@ extension TargetConfiguration {
             }
             target.tls = node.mapping().map(TLSConfiguration.init(decoding:))
         }
+        if let node = mapping["compression"], let compression = CompressionConfiguration(decoding: node) {
+            target.compression = compression
+        }
         mapping.reportUnknownKeys()
         return mapping.decoder.problems.count == problemCount ? target : nil
     }

@@ -26,6 +26,8 @@ public struct TargetConfiguration: Sendable, Equatable {
     public var errorRetryAfter: Duration?
     /// TLS settings for a `wss://` URL; nil uses the system trust store and the URL's host.
     public var tls: TLSConfiguration?
+    /// What the sessions offer for compression. Default: permessage-deflate, as Chromium offers it.
+    public var compression: CompressionConfiguration
 
     /// Creates a target; every setting but the name and URL has the documented default.
     /// No validation happens here: values built in code are taken as they are.
@@ -39,7 +41,8 @@ public struct TargetConfiguration: Sendable, Equatable {
         ping: PingConfiguration? = nil,
         reconnect: ReconnectConfiguration = ReconnectConfiguration(),
         errorRetryAfter: Duration? = .seconds(300),
-        tls: TLSConfiguration? = nil
+        tls: TLSConfiguration? = nil,
+        compression: CompressionConfiguration = CompressionConfiguration()
     ) {
         self.name = name
         self.url = url
@@ -51,6 +54,7 @@ public struct TargetConfiguration: Sendable, Equatable {
         self.reconnect = reconnect
         self.errorRetryAfter = errorRetryAfter
         self.tls = tls
+        self.compression = compression
     }
 
     /// Whether the URL is `wss://`, so the session runs over TLS.

@@ -31,6 +31,12 @@ struct BackendCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key-file"), help: "PEM private key of --tls-cert-file; needs --tls-cert-file.")
     var tlsKeyFile: String?
 
+    @Option(
+        help:
+            "deflate: accept permessage-deflate when offered and compress every message, as uvicorn does; none: never."
+    )
+    var compression: BackendCompression = .deflate
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -59,7 +65,8 @@ struct BackendCommand: AsyncParsableCommand {
             adminPort: self.adminListenAddress.port,
             interval: interval,
             jwtSecret: Array(secret.reversed().drop { $0 == 0x0A || $0 == 0x0D }.reversed()),
-            tls: try self.loadTLS()
+            tls: try self.loadTLS(),
+            compression: self.compression == .deflate
         )
         do {
             try configuration.validate()
@@ -81,4 +88,10 @@ struct BackendCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
     }
+}
+
+/// `--compression` of `wshealth backend`.
+enum BackendCompression: String, ExpressibleByArgument, CaseIterable {
+    case deflate
+    case none
 }

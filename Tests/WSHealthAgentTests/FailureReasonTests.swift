@@ -85,11 +85,14 @@ struct FailureReasonTests {
         await harness.shutdown()
     }
 
-    /// Every kind of frame RFC 6455 forbids ends the connection as `protocol_error` (the agent
-    /// answers with close 1002), counts no message error, and the session reconnects.
-    @Test(arguments: BadFrame.allCases)
-    func badFrameIsAProtocolError(kind: BadFrame) async throws {
-        let harness = try await AgentHarness(target: fastTarget())
+    /// Every kind of frame RFC 6455 (or RFC 7692) forbids ends the connection as
+    /// `protocol_error`, counts no message error, shows the close code the agent answered with
+    /// (1007 for text that is not UTF-8, 1002 otherwise) in the session's last failure detail,
+    /// and the session reconnects; on connections with and without permessage-deflate.
+    @Test(arguments: BadFrame.allCases, [true, false])
+    func badFrameIsAProtocolError(kind: BadFrame, compressed: Bool) async throws {
+        let target = fastTarget() + (compressed ? "" : "    compression: none\n")
+        let harness = try await AgentHarness(target: target)
         await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
         try await harness.backend.apply(.badFrame(kind))
         await harness.eventually("protocol_error counted") {
@@ -101,6 +104,12 @@ struct FailureReasonTests {
         #expect(harness.moved(.disconnects) == ["protocol_error"])
         #expect(harness.moved(.messageErrors) == [])
         #expect(harness.moved(.failures) == [])
+        let code = kind == .invalidUTF8 || kind == .invalidCloseReason ? 1007 : 1002
+        let snapshot = try #require(await harness.agent.targets.first?.snapshots().first)
+        #expect(
+            snapshot.lastFailureDetail?.hasPrefix("closed with \(code): ") == true,
+            "\(snapshot.lastFailureDetail ?? "nil")"
+        )
         await harness.shutdown()
     }
 

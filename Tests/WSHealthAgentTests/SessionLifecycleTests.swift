@@ -40,6 +40,19 @@ struct SessionLifecycleTests {
         await harness.shutdown()
     }
 
+    /// By default the sessions offer permessage-deflate as a browser does, the backend (like
+    /// uvicorn) agrees and compresses every message, and the messages are read as JSON; with
+    /// `compression: none` nothing is offered and the same messages arrive uncompressed.
+    @Test(arguments: [("", "permessage-deflate"), ("    compression: none\n", nil)] as [(String, String?)])
+    func compressionIsNegotiatedByDefault(setting: String, agreed: String?) async throws {
+        let harness = try await AgentHarness(target: fastTarget() + setting)
+        await harness.eventually("messages counted") { (harness.metric("wshealth_messages_received_total") ?? 0) >= 3 }
+        #expect(harness.metric("wshealth_message_errors_total", ["reason": "invalid_json"]) == 0)
+        let snapshot = try #require(await harness.agent.targets.first?.snapshots().first)
+        #expect(snapshot.extensions == agreed)
+        await harness.shutdown()
+    }
+
     /// The backend goes down: sessions reconnect with backoff and come back once it is up.
     @Test func backendDownAndBack() async throws {
         let harness = try await AgentHarness(

@@ -27,7 +27,7 @@ struct TargetsAPITests {
     ]
     static let sessionKeys: Set = [
         "index", "state", "reconnect_attempt", "error_reason", "error_message", "last_failure_reason",
-        "last_failure_detail", "last_disconnect_cause", "last_message_at", "data_stale",
+        "last_failure_detail", "last_disconnect_cause", "last_message_at", "data_stale", "extensions",
     ]
 
     /// The base URL of the harness's agent.

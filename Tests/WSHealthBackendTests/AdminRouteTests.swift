@@ -77,8 +77,9 @@ import Testing
         ("/faults/oversize?bytes=67108865", "bytes: must be between 14 and 67108864, got 67108865"),
         (
             "/faults/bad-frame?kind=opcode",
-            "kind: must be reserved-opcode, reserved-bits, fragmented-control, orphan-continuation or masked, "
-                + "got \"opcode\""
+            "kind: must be reserved-opcode, reserved-bits, fragmented-control, orphan-continuation, masked, "
+                + "invalid-utf8, invalid-close-code, invalid-close-reason, rsv1-without-extension or "
+                + "corrupt-compressed, got \"opcode\""
         ),
     ])
     func badParametersAreBadRequests(uri: String, message: String) {

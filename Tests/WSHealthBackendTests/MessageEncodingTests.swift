@@ -60,7 +60,8 @@ import Testing
     /// payload that a client ignoring the rule would take for a message.
     @Test(arguments: [
         (BadFrame.reservedOpcode, UInt8(0x83), false),
-        (.reservedBits, 0xC1, false),
+        (.reservedBits, 0xA1, false),
+        (.rsv1WithoutExtension, 0xC1, false),
         (.fragmentedControl, 0x09, false),
         (.orphanContinuation, 0x80, false),
         (.masked, 0x81, true),
@@ -78,6 +79,20 @@ import Testing
         #expect(frame.readableBytes == 0)
         let unmasked = payload.enumerated().map { $0.element ^ key[$0.offset % 4] }
         #expect(String(decoding: unmasked, as: UTF8.self) == #"{"bad_frame":"\#(kind.rawValue)"}"#)
+    }
+
+    /// The frames that break the rules of text, close frames and compression: each is a frame a
+    /// browser reads whole and then fails the connection for.
+    @Test func textCloseAndCompressionFrames() {
+        func bytes(_ kind: BadFrame) -> [UInt8] {
+            Array(kind.encoded(allocator: ByteBufferAllocator()).readableBytesView)
+        }
+        let utf8 = bytes(.invalidUTF8)
+        #expect(utf8.prefix(1) == [0x81])
+        #expect(String(validating: utf8.dropFirst(2), as: UTF8.self) == nil)
+        #expect(bytes(.invalidCloseCode) == [0x88, 0x02, 0x03, 0xEC])
+        #expect(bytes(.invalidCloseReason) == [0x88, 0x08, 0x03, 0xE8, 0x62, 0x79, 0x65, 0xED, 0xA0, 0x80])
+        #expect(bytes(.corruptCompressed) == [0xC1, 0x04, 0xFF, 0xFF, 0xFF, 0xFF])
     }
 
     /// The oversize message is valid JSON of exactly the asked size.

@@ -77,7 +77,8 @@ import WSHealthTestRawExchange
     /// fails the connection, here the fragmented ping.
     @Test(arguments: [
         (BadFrame.reservedOpcode, ClientEvent.frame(firstByte: 0x83, masked: false)),
-        (.reservedBits, .frame(firstByte: 0xC1, masked: false)),
+        (.reservedBits, .frame(firstByte: 0xA1, masked: false)),
+        (.rsv1WithoutExtension, .frame(firstByte: 0xC1, masked: false)),
         (.orphanContinuation, .frame(firstByte: 0x80, masked: false)),
         (.masked, .frame(firstByte: 0x81, masked: true)),
         (.fragmentedControl, .closed),

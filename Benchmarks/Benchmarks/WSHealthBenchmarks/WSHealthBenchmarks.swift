@@ -52,6 +52,19 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // UTF-8, which every text message gets before JSON: the same two messages, and no allocation.
+    let utf8 = Benchmark.Configuration(metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo)
+    Benchmark("UTF-8 validation, \(sample.count) B message", configuration: utf8) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(UTF8Validation.isValid(sample))
+        }
+    }
+    Benchmark("UTF-8 validation, \(large.count / 1024) KiB message", configuration: utf8) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(UTF8Validation.isValid(large))
+        }
+    }
+
     // Per message: time and allocations, a thousand messages an iteration.
     let messagePath = Benchmark.Configuration(
         metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .mallocCountSmall],

@@ -1,5 +1,6 @@
 import NIOCore
 import Synchronization
+import WSHealthWebSocket
 
 /// What the sessions of one event loop share: the loop, their timers, and the pacing of their
 /// connection attempts.
@@ -9,12 +10,26 @@ final class SessionLoop: Sendable {
     let timers: TimerWheel<Session>
     /// Paces the loop's connection attempts; `nil`: every attempt starts at once.
     let pacer: ConnectPacer?
+    /// Inflaters for servers that compress without context takeover, one per window size:
+    /// such a message is inflated whole, in one call on the loop, from a fresh window, so the
+    /// loop's sessions need only one zlib state between them.
+    private let sharedInflaters: NIOLoopBoundBox<[Int: MessageInflater]>
 
     /// The services of `eventLoop`; `connectBurst` attempts start per `tick` (`nil`: no limit).
     init(eventLoop: any EventLoop, connectBurst: Int? = nil, tick: TimeAmount = .milliseconds(10)) {
         self.eventLoop = eventLoop
         self.timers = TimerWheel(eventLoop: eventLoop, resolution: tick)
         self.pacer = connectBurst.map { ConnectPacer(eventLoop: eventLoop, burst: $0, tick: tick) }
+        self.sharedInflaters = .makeBoxSendingValue([:], eventLoop: eventLoop)
+    }
+
+    /// The loop's inflater for messages compressed without context takeover with a window of
+    /// 2^`windowBits` bytes. Call on the loop.
+    func sharedInflater(windowBits: Int) -> MessageInflater {
+        if let inflater = self.sharedInflaters.value[windowBits] { return inflater }
+        let inflater = MessageInflater(windowBits: windowBits, contextTakeover: false)
+        self.sharedInflaters.value[windowBits] = inflater
+        return inflater
     }
 }
 

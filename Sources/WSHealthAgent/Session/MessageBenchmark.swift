@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import WSConnectionStateMachine
+import WSHealthWebSocket
 
 /// A session's per-message path without sockets, for the `Benchmarks` package: one `Session`
 /// on an embedded event loop, connected to an in-memory channel and receiving data. Fed either
@@ -32,7 +33,8 @@ public final class MessageBenchmark {
             maxMessageBytes: 1 << 20,
             token: nil,
             tls: nil,
-            tlsServerName: nil
+            tlsServerName: nil,
+            compression: nil
         )
         let statistics = TargetStatistics(target: "benchmark", sessions: 1, policy: .spec, registry: MetricsRegistry())
         let loop = self.loop
@@ -61,7 +63,11 @@ public final class MessageBenchmark {
         loop.run()
         self.session.connectionUpgraded(self.connectionID)
         try channel.pipeline.syncOperations.addHandler(
-            SessionChannelHandler(session: self.session, connectionID: self.connectionID)
+            WebSocketClientHandler(
+                delegate: self.session,
+                connection: self.connectionID,
+                reader: InboundMessageReader(maxMessageBytes: 1 << 20)
+            )
         )
         self.receive()
     }
@@ -89,4 +95,11 @@ public final class MessageBenchmark {
 public enum JSONValidation {
     /// Whether `bytes` hold one JSON text, as the agent checks each message.
     public static func isValid(_ bytes: [UInt8]) -> Bool { JSONValidator.isValid(bytes) }
+}
+
+/// UTF-8 validation alone, as every text message gets it, for the `Benchmarks` package.
+@_spi(Benchmarks)
+public enum UTF8Validation {
+    /// Whether `bytes` are valid UTF-8.
+    public static func isValid(_ bytes: [UInt8]) -> Bool { UTF8Validator.isValid(bytes) }
 }

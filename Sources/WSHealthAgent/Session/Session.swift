@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import WSConnectionStateMachine
 import WSHealthConfig
+import WSHealthWebSocket
 
 /// One live WebSocket session: the spec's state machine driven by real I/O.
 ///
@@ -39,6 +40,8 @@ final class Session: @unchecked Sendable {
     var timerLink = TimerLink<Session>()
     private var lastMessageAt: Date?
     private var lastFailureDetail: String?
+    /// What the server agreed to compress with on the latest connection.
+    private var compression: PerMessageDeflate.Agreement?
     /// The attempt waiting for the pacer's go-ahead, if one does.
     private var pendingAttempt: PendingAttempt?
 
@@ -126,15 +129,17 @@ final class Session: @unchecked Sendable {
                 lastFailure: self.machine.lastFailure,
                 lastFailureDetail: self.lastFailureDetail,
                 lastDisconnect: self.machine.lastDisconnect,
-                lastMessageAt: self.lastMessageAt
+                lastMessageAt: self.lastMessageAt,
+                extensions: self.compression?.description
             )
         }
     }
 
     // MARK: Events from the connection's handlers (on the event loop)
 
-    func connectionUpgraded(_ id: UInt64) {
+    func connectionUpgraded(_ id: UInt64, compression: PerMessageDeflate.Agreement? = nil) {
         guard id == self.connectionID else { return }
+        self.compression = compression
         self.handle { $0.handshakeSucceeded(at: .now) }
     }
 
@@ -167,9 +172,11 @@ final class Session: @unchecked Sendable {
         self.handle { $0.controlFrameReceived(at: .now) }
     }
 
-    func connectionLost(_ id: UInt64, _ loss: ConnectionLoss, tooLarge: Bool = false) {
+    /// The open connection ended; `violation` is the frame rule the server broke, if it did.
+    func connectionLost(_ id: UInt64, _ loss: ConnectionLoss, violation: WebSocketViolation? = nil) {
         guard id == self.connectionID else { return }
-        if tooLarge { self.statistics.recordMessageError(.tooLarge) }
+        if case .messageTooLarge = violation { self.statistics.recordMessageError(.tooLarge) }
+        if let violation { self.lastFailureDetail = "closed with \(violation.closeCode): \(violation)" }
         self.channel = nil
         self.handle(loss: loss) { $0.connectionClosed(loss, at: .now) }
     }
@@ -230,7 +237,8 @@ final class Session: @unchecked Sendable {
             self.statistics.logRateLimited(.connectionFailed, metadata: metadata, logger: self.logger)
         }
         if let cause = action.disconnect, cause != .userAction {
-            let detail = loss.map(self.describe) ?? self.describeTimerLoss(action)
+            let violation = cause == .protocolError ? self.lastFailureDetail : nil
+            let detail = violation ?? loss.map(self.describe) ?? self.describeTimerLoss(action)
             let metadata: Logger.Metadata = ["cause": "\(cause.rawValue)", "detail": "\(detail)"]
             self.statistics.logRateLimited(.connectionLost, metadata: metadata, logger: self.logger)
         }

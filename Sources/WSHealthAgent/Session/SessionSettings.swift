@@ -1,5 +1,6 @@
 import NIOSSL
 import WSConnectionStateMachine
+import WSHealthWebSocket
 
 /// Everything a session of one target needs to know, shared by all its sessions: one object
 /// per target, not a copy per session (a few hundred bytes each, at 10,000 sessions).
@@ -22,6 +23,8 @@ final class SessionSettings: Sendable {
     let tls: NIOSSLContext?
     /// The TLS server name to send, if not the URL's host.
     let tlsServerName: String?
+    /// The permessage-deflate offer; nil offers no compression.
+    let compression: PerMessageDeflate.Offer?
 
     init(
         targetName: String,
@@ -32,7 +35,8 @@ final class SessionSettings: Sendable {
         maxMessageBytes: Int,
         token: TokenProvider?,
         tls: NIOSSLContext?,
-        tlsServerName: String?
+        tlsServerName: String?,
+        compression: PerMessageDeflate.Offer?
     ) {
         self.targetName = targetName
         self.endpoint = endpoint
@@ -43,5 +47,6 @@ final class SessionSettings: Sendable {
         self.token = token
         self.tls = tls
         self.tlsServerName = tlsServerName
+        self.compression = compression
     }
 }

@@ -22,6 +22,9 @@ struct SessionSnapshot: Sendable {
     var lastDisconnect: DisconnectCause?
     /// The wall-clock time of the last valid message, kept across reconnects: "Last updated".
     var lastMessageAt: Date?
+    /// The extensions the server agreed to on the latest connection, as an answer spells them
+    /// (`permessage-deflate`); nil when it agreed none, or before the first upgrade.
+    var extensions: String? = nil
 }
 
 /// Why a message was counted as an error.

@@ -1,13 +1,15 @@
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
+import WSConnectionStateMachine
+import WSHealthWebSocket
 
 /// The client side of the WebSocket upgrade: NIO's upgrader checks the handshake's key and
-/// accept headers, and a successful upgrade leaves one handler, the session's, on the channel.
+/// accept headers, this one the extension the server agreed to, and a successful upgrade leaves
+/// one handler on the channel, a ``WebSocketClientHandler`` reporting to the session.
 ///
-/// NIO's own `upgrade` would add its frame encoder and decoder (and the agent used to add a
-/// validator and NIO's aggregator behind them): five handler contexts and a boxed frame per
-/// hop for every message of every session, where ``SessionChannelHandler`` reads frames itself.
+/// NIO's own `upgrade` would add its frame encoder and decoder, five handler contexts and a
+/// boxed frame per hop for every message of every session, where the handler reads frames itself.
 struct SessionUpgrader: NIOHTTPClientProtocolUpgrader {
     let supportedProtocol = "websocket"
     let requiredUpgradeHeaders: [String] = []
@@ -23,17 +25,61 @@ struct SessionUpgrader: NIOHTTPClientProtocolUpgrader {
 
     func addCustom(upgradeRequestHeaders: inout HTTPHeaders) {
         self.handshake.addCustom(upgradeRequestHeaders: &upgradeRequestHeaders)
+        if let offer = self.session.settings.compression {
+            upgradeRequestHeaders.add(name: "Sec-WebSocket-Extensions", value: offer.headerValue)
+        }
     }
 
     func shouldAllowUpgrade(upgradeResponse: HTTPResponseHead) -> Bool {
-        self.handshake.shouldAllowUpgrade(upgradeResponse: upgradeResponse)
+        guard self.handshake.shouldAllowUpgrade(upgradeResponse: upgradeResponse) else { return false }
+        do {
+            _ = try self.agreement(in: upgradeResponse)
+            return true
+        } catch {
+            // Reported here, with the reason: NIO then fails the upgrade with a generic error,
+            // which the session no longer listens to.
+            let endpoint = self.session.settings.endpoint
+            let peer = ConnectionErrorClassifier.peer(host: endpoint.host, port: endpoint.port)
+            self.session.connectionFailed(
+                self.connectionID,
+                .protocolError,
+                detail: "\(peer) answered with an extension the client cannot accept: \(error)"
+            )
+            return false
+        }
     }
 
     func upgrade(context: ChannelHandlerContext, upgradeResponse: HTTPResponseHead) -> EventLoopFuture<Void> {
         context.eventLoop.makeCompletedFuture {
-            let handler = SessionChannelHandler(session: self.session, connectionID: self.connectionID)
+            let agreement = try self.agreement(in: upgradeResponse)
+            let inflater = agreement.map { agreement in
+                agreement.serverNoContextTakeover
+                    ? self.session.loop.sharedInflater(windowBits: agreement.serverMaxWindowBits)
+                    : MessageInflater(windowBits: agreement.serverMaxWindowBits, contextTakeover: true)
+            }
+            let reader = InboundMessageReader(
+                maxMessageBytes: self.session.settings.maxMessageBytes,
+                inflater: inflater
+            )
+            let handler = WebSocketClientHandler(delegate: self.session, connection: self.connectionID, reader: reader)
             try context.pipeline.syncOperations.addHandler(handler)
-            self.session.connectionUpgraded(self.connectionID)
+            self.session.connectionUpgraded(self.connectionID, compression: agreement)
         }
+    }
+
+    /// What the server agreed to of the session's offer: nil without compression.
+    private func agreement(
+        in response: HTTPResponseHead
+    ) throws(PerMessageDeflate.Refusal) -> PerMessageDeflate.Agreement? {
+        let values = response.headers["Sec-WebSocket-Extensions"]
+        guard let offer = self.session.settings.compression else {
+            guard values.allSatisfy({ $0.allSatisfy { $0 == " " || $0 == "," } }) else {
+                throw PerMessageDeflate.Refusal(
+                    description: "an extension that was not offered: \(values.joined(separator: ", "))"
+                )
+            }
+            return nil
+        }
+        return try PerMessageDeflate.agreement(in: values, offer: offer)
     }
 }

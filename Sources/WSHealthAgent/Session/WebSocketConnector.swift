@@ -96,8 +96,9 @@ struct WebSocketConnector {
     private func plainRequest(pathAndQuery: String) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: self.settings.endpoint.hostHeader)
+        // No Content-Length, as a browser sends none: a GET has no body, and Python's
+        // `websockets` (uvicorn's WebSocket server) refuses an upgrade request that has one.
         headers.add(name: "User-Agent", value: "wshealth/\(WSHealthVersion.version)")
-        headers.add(name: "Content-Length", value: "0")
         return HTTPRequestHead(version: .http1_1, method: .GET, uri: pathAndQuery, headers: headers)
     }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOSSL
 import WSConnectionStateMachine
 import WSHealthConfig
+import WSHealthWebSocket
 
 /// One configured target: its sessions, its token, its metrics.
 final class TargetMonitor: Sendable {
@@ -142,7 +143,13 @@ final class TargetMonitor: Sendable {
             maxMessageBytes: target.expect.maxMessageBytes,
             token: try target.token.map(Self.tokenProvider),
             tls: endpoint.isSecure ? try Self.tlsContext(target.tls ?? WSHealthConfig.TLSConfiguration()) : nil,
-            tlsServerName: target.tls?.serverName
+            tlsServerName: target.tls?.serverName,
+            compression: target.compression.method == .none
+                ? nil
+                : PerMessageDeflate.Offer(
+                    serverMaxWindowBits: target.compression.serverMaxWindowBits,
+                    serverNoContextTakeover: target.compression.serverNoContextTakeover
+                )
         )
     }
 

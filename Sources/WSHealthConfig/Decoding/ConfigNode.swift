@@ -172,6 +172,13 @@ struct ConfigNode {
         return value
     }
 
+    /// Whether the value is a scalar (not a mapping, list or alias): for keys that take a
+    /// word or a mapping.
+    var isScalar: Bool {
+        if case .scalar = node { return true }
+        return false
+    }
+
     /// The value as a mapping to read keys from.
     func mapping() -> ConfigMapping? {
         guard case .mapping(let mapping) = node else {

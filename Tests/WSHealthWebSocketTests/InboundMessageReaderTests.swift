@@ -1,25 +1,28 @@
 import NIOCore
 import NIOWebSocket
 import Testing
+import WSHealthWebSocket
 
-@testable import WSHealthAgent
-@testable import WSHealthBackend
+/// A frame as a server sends it: unmasked unless `mask` is given.
+func serverFrame(_ first: UInt8, _ payload: [UInt8], mask: [UInt8]? = nil) -> [UInt8] {
+    var bytes = [first]
+    let maskBit: UInt8 = mask == nil ? 0 : 0x80
+    switch payload.count {
+    case 0..<126: bytes.append(maskBit | UInt8(payload.count))
+    case 126...0xFFFF: bytes += [maskBit | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+    default: bytes += [maskBit | 127] + (0..<8).reversed().map { UInt8((payload.count >> ($0 * 8)) & 0xFF) }
+    }
+    guard let mask else { return bytes + payload }
+    return bytes + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+}
 
 /// The server's frames read from bytes: splits anywhere, the three length forms, fragmented
 /// messages, and every rule RFC 6455 obliges a client to fail the connection for. (That a
-/// connection then ends as `protocol_error`, closed with 1002 or 1009, is driven end to end in
-/// `FailureReasonTests`.)
+/// connection then ends as `protocol_error`, closed with 1002, 1007 or 1009, is driven end to
+/// end in the agent's tests.)
 struct InboundMessageReaderTests {
-    /// A frame as a server sends it (the reference backend's encoder): unmasked unless `mask`
-    /// is given.
     static func frame(_ first: UInt8, _ payload: [UInt8], mask: [UInt8]? = nil) -> [UInt8] {
-        let frame = EncodedFrame.make(
-            firstByte: first,
-            payload: ByteBuffer(bytes: payload),
-            maskingKey: mask,
-            allocator: ByteBufferAllocator()
-        )
-        return Array(frame.readableBytesView)
+        serverFrame(first, payload, mask: mask)
     }
 
     static func text(_ string: String, fin: Bool = true) -> [UInt8] {
@@ -48,7 +51,7 @@ struct InboundMessageReaderTests {
         let messages = try Self.readAll(&reader, &buffer)
         #expect(
             messages == [
-                .text(ByteBuffer(string: #"{"a":1}"#)), .ping(ByteBuffer(bytes: [7])), .pong, .binary,
+                .text(ByteBuffer(string: #"{"a":1}"#)), .ping(ByteBuffer(bytes: [7])), .pong, .binary(nil),
                 .close(code: 1000),
             ]
         )
@@ -80,7 +83,15 @@ struct InboundMessageReaderTests {
                 + Self.frame(0x80, Array("3}".utf8)) + Self.frame(0x02, [1]) + Self.frame(0x80, [2])
         )
         let messages = try Self.readAll(&reader, &buffer)
-        #expect(messages == [.ping(ByteBuffer()), .text(ByteBuffer(string: #"{"a":123}"#)), .binary])
+        #expect(messages == [.ping(ByteBuffer()), .text(ByteBuffer(string: #"{"a":123}"#)), .binary(nil)])
+        // A reader that keeps binary messages (the Autobahn client echoes them) joins them too.
+        var keeping = InboundMessageReader(maxMessageBytes: 1 << 20, keepsBinary: true)
+        var binary = ByteBuffer(bytes: Self.frame(0x02, [1]) + Self.frame(0x80, [2]) + Self.frame(0x82, [3]))
+        #expect(
+            try Self.readAll(&keeping, &binary) == [
+                .binary(ByteBuffer(bytes: [1, 2])), .binary(ByteBuffer(bytes: [3])),
+            ]
+        )
     }
 
     @Test func closeWithoutCode() throws {

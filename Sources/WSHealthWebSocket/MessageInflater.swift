@@ -1,0 +1,133 @@
+import CZlib
+package import NIOCore
+
+/// Inflates permessage-deflate messages (RFC 7692 §7.2.2) with zlib, bounded in output.
+///
+/// zlib's state (7 KB) is allocated at the first message, and the window (2^bits bytes) at the
+/// first that produces output, so a connection whose server never compresses costs nothing.
+/// With context takeover the inflater belongs to one connection and keeps the server's window
+/// between messages; without it, one inflater can serve every connection of an event loop,
+/// since each message is inflated whole, from a fresh window, in one call.
+package final class MessageInflater {
+    /// The server's window, 2^bits bytes.
+    package let windowBits: Int
+    /// Whether the server's window carries over from message to message.
+    package let contextTakeover: Bool
+    private var stream: UnsafeMutablePointer<z_stream>?
+
+    /// Creates an inflater for a server window of 2^`windowBits` bytes (8…15).
+    package init(windowBits: Int, contextTakeover: Bool) {
+        self.windowBits = windowBits
+        self.contextTakeover = contextTakeover
+    }
+
+    deinit {
+        if let stream = self.stream {
+            inflateEnd(stream)
+            stream.deallocate()
+        }
+    }
+
+    /// The message `compressed` holds (its frames' payloads, joined), inflated: at most
+    /// `limit` bytes.
+    ///
+    /// - Throws: ``WebSocketViolation/messageTooLarge(limit:)`` as soon as the output would
+    ///   pass `limit` (a decompression bomb costs at most `limit` bytes), or
+    ///   ``WebSocketViolation/invalidCompressedData`` for bytes zlib cannot inflate.
+    package func inflate(
+        _ compressed: ByteBuffer,
+        limit: Int,
+        allocator: ByteBufferAllocator
+    ) throws(WebSocketViolation) -> ByteBuffer {
+        let stream = try self.preparedStream()
+        // RFC 7692 §7.2.2: the sender removed the empty stored block that ends a sync flush.
+        var input = compressed
+        input.writeBytes([0x00, 0x00, 0xFF, 0xFF])
+        var output = allocator.buffer(capacity: min(limit, max(256, compressed.readableBytes * 4)))
+        var failure: WebSocketViolation?
+        input.withUnsafeReadableBytes { input in
+            stream.pointee.next_in = UnsafeMutablePointer(
+                mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self)
+            )
+            stream.pointee.avail_in = uInt(input.count)
+            defer {
+                stream.pointee.next_in = nil
+                stream.pointee.avail_in = 0
+            }
+            while true {
+                if output.writableBytes == 0 {
+                    guard output.writerIndex < limit else {
+                        failure = .messageTooLarge(limit: limit)
+                        return
+                    }
+                    output.reserveCapacity(minimumWritableBytes: min(limit - output.writerIndex, output.capacity))
+                }
+                // Never more room than the limit allows, whatever the buffer's capacity.
+                let room = min(output.writableBytes, limit - output.writerIndex)
+                var status: Int32 = Z_OK
+                let written = output.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { out in
+                    stream.pointee.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                    stream.pointee.avail_out = uInt(room)
+                    status = CZlib.inflate(stream, Z_SYNC_FLUSH)
+                    let produced = room - Int(stream.pointee.avail_out)
+                    stream.pointee.next_out = nil
+                    stream.pointee.avail_out = 0
+                    return produced
+                }
+                switch status {
+                case Z_STREAM_END:
+                    // A final block (BFINAL) ends zlib's stream; the next message starts a new one.
+                    inflateReset(stream)
+                    return
+                case Z_OK, Z_BUF_ERROR:
+                    if written == room && room > 0 {
+                        // Output full: there may be more. Past the limit is too large.
+                        if output.writerIndex >= limit {
+                            if stream.pointee.avail_in == 0 && !self.hasPendingOutput(stream) { return }
+                            failure = .messageTooLarge(limit: limit)
+                            return
+                        }
+                        continue
+                    }
+                    if stream.pointee.avail_in == 0 || status == Z_BUF_ERROR { return }
+                default:
+                    failure = .invalidCompressedData
+                    inflateReset(stream)
+                    return
+                }
+            }
+        }
+        if let failure { throw failure }
+        if !self.contextTakeover { inflateReset(stream) }
+        return output
+    }
+
+    /// Whether zlib holds output it could not write yet: one byte of room tells.
+    private func hasPendingOutput(_ stream: UnsafeMutablePointer<z_stream>) -> Bool {
+        var probe: UInt8 = 0
+        return withUnsafeMutablePointer(to: &probe) { byte in
+            stream.pointee.next_out = byte
+            stream.pointee.avail_out = 1
+            _ = CZlib.inflate(stream, Z_SYNC_FLUSH)
+            defer {
+                stream.pointee.next_out = nil
+                stream.pointee.avail_out = 0
+            }
+            return stream.pointee.avail_out == 0
+        }
+    }
+
+    /// The zlib stream, initialised on first use for raw deflate with the agreed window.
+    private func preparedStream() throws(WebSocketViolation) -> UnsafeMutablePointer<z_stream> {
+        if let stream = self.stream { return stream }
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        // Negative bits: raw deflate, no zlib header (RFC 7692 §7.2.1).
+        guard wshealth_inflateInit2(stream, -Int32(self.windowBits)) == Z_OK else {
+            stream.deallocate()
+            throw .invalidCompressedData
+        }
+        self.stream = stream
+        return stream
+    }
+}
