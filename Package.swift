@@ -1,8 +1,8 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Settings every target of ours shares: the upcoming-feature set of Hummingbird 2 and the
-/// STYLE guide, and warnings treated as errors (dependencies keep their own settings).
+/// Settings every target of ours shares: Hummingbird 2's upcoming-feature set, and warnings
+/// treated as errors (dependencies keep their own settings).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),

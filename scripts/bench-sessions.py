@@ -306,7 +306,7 @@ class Backend:
         b = self.bench
         self.process = Process(self.name, [
             b.bin, "backend", f"--jwt-secret-file={b.secret}", f"--listen-address={HOST}:{self.port}",
-            f"--admin-listen-address={HOST}:{self.admin_port}", f"--interval={b.args.backend_interval:g}s",
+            f"--admin-listen-address={HOST}:{self.admin_port}", f"--interval={round(b.args.backend_interval * 1000)}ms",
             f"--compression={b.args.compression}", "--log.level=warn"], b.path(f"{self.name}.log"))
         poll(self._ready, ready_timeout, 0.005, f"{self.name} admin /status", [self.process])
 
@@ -323,6 +323,33 @@ class Backend:
         status = http_status(self.admin_port, f"/faults/{path}", method="POST", timeout=10)
         if status != 200:
             raise BenchError(f"POST /faults/{path}: HTTP {status}")
+
+    @property
+    def url(self):
+        return f"ws://{HOST}:{self.port}/api/ws/metrics"
+
+
+class WebsocketsServer:
+    """Python's `websockets` as uvicorn runs it (scripts/lib/websockets_server.py): a server
+    that is not ours, at its defaults, for the memory of compressed sessions against it."""
+
+    def __init__(self, bench, name="websockets"):
+        self.bench, self.name = bench, name
+        self.port = free_port()
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        python = os.path.join(root, ".build", "tools-venv", "bin", "python")
+        self.process = Process(name, [
+            python, os.path.join(root, "scripts", "lib", "websockets_server.py"), f"--port={self.port}",
+            f"--interval={bench.args.backend_interval:g}", f"--compression={bench.args.compression}"],
+            bench.path(f"{name}.log"))
+        poll(self._ready, 20, 0.02, f"{name} listening", [self.process])
+
+    def _ready(self):
+        try:
+            with socket.create_connection((HOST, self.port), timeout=1):
+                return True
+        except OSError:
+            return None
 
     @property
     def url(self):
@@ -747,6 +774,8 @@ def parse_args(argv):
     p.add_argument("--backend-interval", type=float, default=5, help="the backend's --interval, seconds (5)")
     p.add_argument("--compression", choices=["deflate", "none"], default="deflate",
                    help="the backend's --compression: whether it agrees to the agent's permessage-deflate offer (deflate)")
+    p.add_argument("--server", choices=["reference", "websockets"], default="reference",
+                   help="the server: the reference backend, or Python's websockets as uvicorn runs it (steps 1-4 only)")
     p.add_argument("--ready-timeout", type=float, default=180, help="limit for all N to connect, seconds (180)")
     p.add_argument("--recover-timeout", type=float, default=30,
                    help="limit for the small agents to recover between rounds, seconds (30)")
@@ -761,6 +790,8 @@ def parse_args(argv):
         args.rounds, args.silent_rounds, args.storm_pause = 3, 2, "0"
     args.storm_pause = [float(x) for x in args.storm_pause.split(",") if x.strip()]
     args.skip = {STEPS.get(s.strip(), s.strip()) for item in args.skip for s in item.split(",") if s.strip()}
+    if args.server == "websockets":
+        args.skip |= {"storm", "close", "silent"}  # these need the reference backend's faults
     unknown = args.skip - set(STEPS.values())
     if unknown:
         p.error(f"--skip: unknown step(s) {', '.join(sorted(unknown))}")
@@ -811,7 +842,7 @@ def run(args, results):
         bench = Bench(args, work)
         results["version"] = bench.version
         log(f"wshealth {bench.version}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
-        backend = Backend(bench)
+        backend = Backend(bench) if args.server == "reference" else WebsocketsServer(bench)
         if "idle" not in args.skip:
             log("idle agent: 1 target × 1 session")
             results["idle"] = measure_idle(bench, backend, args)

@@ -1,4 +1,4 @@
-/// The six states of a dashboard connection, as `spec/websocket-connection-states.md` names them.
+/// The six states of a dashboard connection, as the dashboard's design names them (docs/state-machine.md).
 ///
 /// The raw values are the spec's `connectionState` strings; they are also the `state` label
 /// values wshealth exports.

@@ -1,4 +1,4 @@
-/// The connection state machine of `spec/websocket-connection-states.md`, as a pure value.
+/// The dashboard's connection state machine (docs/state-machine.md), as a pure value.
 ///
 /// Every input is a `mutating func` named after the event, takes the current instant, and
 /// returns an ``Action`` for the owner to carry out. The machine does no I/O and reads no
@@ -12,8 +12,8 @@
 ///
 /// The events and the state queries are pre-specialized for ``MonotonicInstant``, the instant
 /// of live sessions: a client in another module calls the specialized code, not the generic
-/// one, which looks up type metadata at run time on every event (about 9,000 instructions a
-/// message in the agent before, issue 5). Any other `InstantProtocol` works too, generically.
+/// one, which would look up type metadata at run time on every event (see
+/// docs/performance.md). Any other `InstantProtocol` works too, generically.
 public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     /// The timing rules this machine follows.
     public let policy: ConnectionPolicy

@@ -2,7 +2,7 @@ public import Foundation
 
 /// One backend to watch: where it is, how many sessions to keep open, and what a healthy session looks like.
 ///
-/// The defaults are the behaviour of the dashboard described in `spec/websocket-connection-states.md`:
+/// The defaults are the behaviour of the dashboard's design (docs/state-machine.md):
 /// a message every 5 s, a 10 s handshake timeout, backoff from 1 s to 30 s over at most 10 attempts.
 public struct TargetConfiguration: Sendable, Equatable {
     /// The Prometheus `target` label: 1 to 64 printable characters, unique among targets.

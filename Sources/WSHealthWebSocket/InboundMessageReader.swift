@@ -32,6 +32,8 @@ package struct InboundMessageReader {
     /// Set when permessage-deflate was agreed: RSV1 on a message's first frame then means the
     /// message is compressed.
     private let inflater: MessageInflater?
+    /// The server's window, kept between messages when the server keeps its context.
+    private var window: CompressionWindow?
     private let allocator = ByteBufferAllocator()
     /// The message being reassembled.
     private var fragmented: Fragment?
@@ -48,11 +50,18 @@ package struct InboundMessageReader {
         var length: Int
     }
 
-    /// Creates a reader; `inflater` when permessage-deflate was agreed.
-    package init(maxMessageBytes: Int, keepsBinary: Bool = false, inflater: MessageInflater? = nil) {
+    /// Creates a reader; `inflater` when permessage-deflate was agreed, `contextTakeover` when
+    /// the server's messages may refer to its earlier ones (no `server_no_context_takeover`).
+    package init(
+        maxMessageBytes: Int,
+        keepsBinary: Bool = false,
+        inflater: MessageInflater? = nil,
+        contextTakeover: Bool = false
+    ) {
         self.maxMessageBytes = maxMessageBytes
         self.keepsBinary = keepsBinary
         self.inflater = inflater
+        self.window = inflater.flatMap { contextTakeover ? CompressionWindow(bits: $0.windowBits) : nil }
     }
 
     /// A compressed message may be a little larger than what it inflates to (stored blocks
@@ -165,7 +174,12 @@ package struct InboundMessageReader {
     ) throws(WebSocketViolation) -> InboundMessage {
         var message = bytes
         if compressed, let inflater = self.inflater, let bytes {
-            let inflated = try inflater.inflate(bytes, limit: self.maxMessageBytes, allocator: self.allocator)
+            let inflated = try inflater.inflate(
+                bytes,
+                window: &self.window,
+                limit: self.maxMessageBytes,
+                allocator: self.allocator
+            )
             if isText { try self.validate(inflated.readableBytesView) }
             message = inflated
         }

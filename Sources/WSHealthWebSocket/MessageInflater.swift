@@ -3,22 +3,19 @@ package import NIOCore
 
 /// Inflates permessage-deflate messages (RFC 7692 §7.2.2) with zlib, bounded in output.
 ///
-/// zlib's state (7 KB) is allocated at the first message, and the window (2^bits bytes) at the
-/// first that produces output, so a connection whose server never compresses costs nothing.
-/// With context takeover the inflater belongs to one connection and keeps the server's window
-/// between messages; without it, one inflater can serve every connection of an event loop,
-/// since each message is inflated whole, from a fresh window, in one call.
+/// One inflater serves every connection of an event loop: each message is inflated whole, in
+/// one call, from zlib's state reset for it. A connection whose server keeps its context passes
+/// its ``CompressionWindow``, given to zlib as the dictionary before the message and fed with
+/// its output after; one whose server does not passes none. So zlib's state (7 KB, and 2^bits
+/// of window) exists once per loop, allocated at the first compressed message.
 package final class MessageInflater {
     /// The server's window, 2^bits bytes.
     package let windowBits: Int
-    /// Whether the server's window carries over from message to message.
-    package let contextTakeover: Bool
     private var stream: UnsafeMutablePointer<z_stream>?
 
     /// Creates an inflater for a server window of 2^`windowBits` bytes (8…15).
-    package init(windowBits: Int, contextTakeover: Bool) {
+    package init(windowBits: Int) {
         self.windowBits = windowBits
-        self.contextTakeover = contextTakeover
     }
 
     deinit {
@@ -29,17 +26,27 @@ package final class MessageInflater {
     }
 
     /// The message `compressed` holds (its frames' payloads, joined), inflated: at most
-    /// `limit` bytes.
+    /// `limit` bytes. `window` is the connection's history with context takeover (nil without):
+    /// the message may refer to it, and its output is added to it.
     ///
     /// - Throws: ``WebSocketViolation/messageTooLarge(limit:)`` as soon as the output would
     ///   pass `limit` (a decompression bomb costs at most `limit` bytes), or
     ///   ``WebSocketViolation/invalidCompressedData`` for bytes zlib cannot inflate.
     package func inflate(
         _ compressed: ByteBuffer,
+        window: inout CompressionWindow?,
         limit: Int,
         allocator: ByteBufferAllocator
     ) throws(WebSocketViolation) -> ByteBuffer {
         let stream = try self.preparedStream()
+        inflateReset(stream)
+        window?.withRuns { older, newer in
+            // Raw inflate takes a dictionary at any time; a second call appends to the first.
+            for run in [older, newer] where run.count > 0 {
+                _ = inflateSetDictionary(stream, run.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(run.count))
+            }
+        }
+        var streamEnded = false
         // RFC 7692 §7.2.2: the sender removed the empty stored block that ends a sync flush.
         var input = compressed
         input.writeBytes([0x00, 0x00, 0xFF, 0xFF])
@@ -76,8 +83,9 @@ package final class MessageInflater {
                 }
                 switch status {
                 case Z_STREAM_END:
-                    // A final block (BFINAL) ends zlib's stream; the next message starts a new one.
-                    inflateReset(stream)
+                    // A final block (BFINAL) ends the DEFLATE stream: the next message starts a
+                    // new one, with no history (RFC 7692 §7.2.3.4).
+                    streamEnded = true
                     return
                 case Z_OK, Z_BUF_ERROR:
                     if written == room && room > 0 {
@@ -92,13 +100,16 @@ package final class MessageInflater {
                     if stream.pointee.avail_in == 0 || status == Z_BUF_ERROR { return }
                 default:
                     failure = .invalidCompressedData
-                    inflateReset(stream)
                     return
                 }
             }
         }
         if let failure { throw failure }
-        if !self.contextTakeover { inflateReset(stream) }
+        if streamEnded {
+            window?.removeAll()
+        } else {
+            output.withUnsafeReadableBytes { window?.append($0) }
+        }
         return output
     }
 

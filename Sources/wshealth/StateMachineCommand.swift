@@ -5,7 +5,8 @@ import WSConnectionStateMachine
 struct StateMachineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state-machine",
-        abstract: "Print the connection state machine as a Mermaid diagram or a transition table."
+        abstract: "Print the connection state machine as a Mermaid diagram or a transition table.",
+        discussion: "docs/state-machine.md describes the machine; its diagram and table are this command's output."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

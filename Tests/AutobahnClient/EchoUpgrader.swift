@@ -26,11 +26,14 @@ struct EchoUpgrader: NIOHTTPClientProtocolUpgrader {
 
     func upgrade(context: ChannelHandlerContext, upgradeResponse: HTTPResponseHead) -> EventLoopFuture<Void> {
         context.eventLoop.makeCompletedFuture {
-            let inflater = try self.agreement(upgradeResponse)?.map {
-                MessageInflater(windowBits: $0.serverMaxWindowBits, contextTakeover: !$0.serverNoContextTakeover)
-            }
+            let agreement = try self.agreement(upgradeResponse) ?? nil
             // The suite's largest messages are 16 MiB.
-            let reader = InboundMessageReader(maxMessageBytes: 64 << 20, keepsBinary: true, inflater: inflater)
+            let reader = InboundMessageReader(
+                maxMessageBytes: 64 << 20,
+                keepsBinary: true,
+                inflater: agreement.map { MessageInflater(windowBits: $0.serverMaxWindowBits) },
+                contextTakeover: agreement.map { !$0.serverNoContextTakeover } ?? false
+            )
             try context.pipeline.syncOperations.addHandler(
                 WebSocketClientHandler(delegate: self.connection.value, connection: 1, reader: reader)
             )

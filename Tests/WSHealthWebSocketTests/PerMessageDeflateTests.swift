@@ -73,8 +73,12 @@ struct PerMessageDeflateTests {
     @Test(arguments: [true, false])
     func compressedMessagesReadBack(contextTakeover: Bool) throws {
         let deflater = try #require(MessageDeflater(windowBits: 15, memoryLevel: 8, contextTakeover: contextTakeover))
-        let inflater = MessageInflater(windowBits: 15, contextTakeover: contextTakeover)
-        var reader = InboundMessageReader(maxMessageBytes: 1 << 20, inflater: inflater)
+        let inflater = MessageInflater(windowBits: 15)
+        var reader = InboundMessageReader(
+            maxMessageBytes: 1 << 20,
+            inflater: inflater,
+            contextTakeover: contextTakeover
+        )
         let message = #"{"cpu":12.5,"memory":43.1,"connections":1024,"timestamp":"2026-12-03T07:00:00Z"}"#
         var bytes: [UInt8] = []
         var sizes: [Int] = []
@@ -93,6 +97,27 @@ struct PerMessageDeflateTests {
         if contextTakeover { #expect(sizes[1] < sizes[0], "the second refers to the first: \(sizes)") }
     }
 
+    /// One inflater serves two connections whose servers both keep their context, their
+    /// messages interleaved: each connection's own window makes each message inflate.
+    @Test func oneInflaterServesInterleavedConnections() throws {
+        let inflater = MessageInflater(windowBits: 15)
+        let servers = try (0..<2).map { _ in
+            try #require(MessageDeflater(windowBits: 15, memoryLevel: 8, contextTakeover: true))
+        }
+        var readers = (0..<2).map { _ in
+            InboundMessageReader(maxMessageBytes: 1 << 20, inflater: inflater, contextTakeover: true)
+        }
+        for round in 0..<50 {
+            for index in 0..<2 {
+                let message =
+                    #"{"connection":\#(index),"round":\#(round),"padding":"\#(String(repeating: "ab", count: 40))"}"#
+                let compressed = servers[index].deflate(ByteBuffer(string: message), allocator: .init())
+                var buffer = ByteBuffer(bytes: serverFrame(0xC1, Array(compressed.readableBytesView)))
+                #expect(try readers[index].read(from: &buffer) == .text(ByteBuffer(string: message)))
+            }
+        }
+    }
+
     /// A decompression bomb stops at the limit: 1 MiB of zeros compresses to about 1 KiB.
     @Test func bombIsTooLargeAfterInflation() throws {
         let deflater = try #require(MessageDeflater(windowBits: 15, memoryLevel: 8, contextTakeover: false))
@@ -100,7 +125,7 @@ struct PerMessageDeflateTests {
         #expect(bomb.readableBytes < 4096)
         var reader = InboundMessageReader(
             maxMessageBytes: 65536,
-            inflater: MessageInflater(windowBits: 15, contextTakeover: false)
+            inflater: MessageInflater(windowBits: 15)
         )
         var buffer = ByteBuffer(bytes: serverFrame(0xC2, Array(bomb.readableBytesView)))
         #expect(throws: WebSocketViolation.messageTooLarge(limit: 65536)) { try reader.read(from: &buffer) }
@@ -113,7 +138,7 @@ struct PerMessageDeflateTests {
         let compressed = deflater.deflate(ByteBuffer(repeating: 0x31, count: size), allocator: .init())
         var reader = InboundMessageReader(
             maxMessageBytes: 4096,
-            inflater: MessageInflater(windowBits: 15, contextTakeover: false)
+            inflater: MessageInflater(windowBits: 15)
         )
         var buffer = ByteBuffer(bytes: serverFrame(0xC1, Array(compressed.readableBytesView)))
         if accepted {
@@ -125,7 +150,7 @@ struct PerMessageDeflateTests {
 
     /// Bytes that do not inflate, compressed invalid UTF-8, and RSV1 where it may not be.
     @Test func compressionViolations() throws {
-        let inflater = MessageInflater(windowBits: 15, contextTakeover: true)
+        let inflater = MessageInflater(windowBits: 15)
         var corrupt = InboundMessageReader(maxMessageBytes: 1 << 20, inflater: inflater)
         var buffer = ByteBuffer(bytes: serverFrame(0xC1, [0xFF, 0xFF, 0xFF, 0xFF]))
         #expect(throws: WebSocketViolation.invalidCompressedData) { try corrupt.read(from: &buffer) }
@@ -134,7 +159,7 @@ struct PerMessageDeflateTests {
         let badText = deflater.deflate(ByteBuffer(bytes: [0x61, 0xFF]), allocator: .init())
         var text = InboundMessageReader(
             maxMessageBytes: 1 << 20,
-            inflater: MessageInflater(windowBits: 15, contextTakeover: false)
+            inflater: MessageInflater(windowBits: 15)
         )
         buffer = ByteBuffer(bytes: serverFrame(0xC1, Array(badText.readableBytesView)))
         #expect(throws: WebSocketViolation.invalidUTF8) { try text.read(from: &buffer) }
@@ -145,7 +170,7 @@ struct PerMessageDeflateTests {
         ] {
             var reader = InboundMessageReader(
                 maxMessageBytes: 1 << 20,
-                inflater: MessageInflater(windowBits: 15, contextTakeover: true)
+                inflater: MessageInflater(windowBits: 15)
             )
             var buffer = ByteBuffer(bytes: bytes)
             #expect(throws: violation) { while try reader.read(from: &buffer) != nil {} }
@@ -160,7 +185,7 @@ struct PerMessageDeflateTests {
     @Test func uncompressedMessageOnACompressedConnection() throws {
         var reader = InboundMessageReader(
             maxMessageBytes: 1 << 20,
-            inflater: MessageInflater(windowBits: 15, contextTakeover: true)
+            inflater: MessageInflater(windowBits: 15)
         )
         var buffer = ByteBuffer(bytes: serverFrame(0x81, Array("{}".utf8)))
         #expect(try reader.read(from: &buffer) == .text(ByteBuffer(string: "{}")))
@@ -173,7 +198,7 @@ struct PerMessageDeflateTests {
         let finalB: [UInt8] = [0x4B, 0x02, 0x00]
         var reader = InboundMessageReader(
             maxMessageBytes: 1 << 20,
-            inflater: MessageInflater(windowBits: 15, contextTakeover: true)
+            inflater: MessageInflater(windowBits: 15)
         )
         var buffer = ByteBuffer(bytes: serverFrame(0xC1, finalA) + serverFrame(0xC1, finalB))
         #expect(try reader.read(from: &buffer) == .text(ByteBuffer(string: "a")))

@@ -65,6 +65,16 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // A compressed reference message with context takeover: the session's 32 KiB window handed
+    // to the loop's shared zlib state, the message inflated, its bytes added to the window.
+    Benchmark("Inflation, \(sample.count) B message, full window", configuration: utf8) { benchmark in
+        let inflation = InflationBenchmark(message: MessageSamples.reference)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try inflation.inflate())
+        }
+    }
+
     // Per message: time and allocations, a thousand messages an iteration.
     let messagePath = Benchmark.Configuration(
         metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .mallocCountSmall],

@@ -10,9 +10,9 @@ final class SessionLoop: Sendable {
     let timers: TimerWheel<Session>
     /// Paces the loop's connection attempts; `nil`: every attempt starts at once.
     let pacer: ConnectPacer?
-    /// Inflaters for servers that compress without context takeover, one per window size:
-    /// such a message is inflated whole, in one call on the loop, from a fresh window, so the
-    /// loop's sessions need only one zlib state between them.
+    /// The inflaters of the loop's compressed sessions, one per window size: a message is
+    /// inflated whole, in one call on the loop, so the sessions need one zlib state between
+    /// them, each keeping only its own window (see `CompressionWindow`).
     private let sharedInflaters: NIOLoopBoundBox<[Int: MessageInflater]>
 
     /// The services of `eventLoop`; `connectBurst` attempts start per `tick` (`nil`: no limit).
@@ -23,11 +23,11 @@ final class SessionLoop: Sendable {
         self.sharedInflaters = .makeBoxSendingValue([:], eventLoop: eventLoop)
     }
 
-    /// The loop's inflater for messages compressed without context takeover with a window of
-    /// 2^`windowBits` bytes. Call on the loop.
+    /// The loop's inflater for messages compressed with a window of 2^`windowBits` bytes.
+    /// Call on the loop.
     func sharedInflater(windowBits: Int) -> MessageInflater {
         if let inflater = self.sharedInflaters.value[windowBits] { return inflater }
-        let inflater = MessageInflater(windowBits: windowBits, contextTakeover: false)
+        let inflater = MessageInflater(windowBits: windowBits)
         self.sharedInflaters.value[windowBits] = inflater
         return inflater
     }

@@ -103,3 +103,27 @@ public enum UTF8Validation {
     /// Whether `bytes` are valid UTF-8.
     public static func isValid(_ bytes: [UInt8]) -> Bool { UTF8Validator.isValid(bytes) }
 }
+
+/// A compressed message inflated as a session with context takeover inflates it: the loop's
+/// shared zlib state given the session's window first. For the `Benchmarks` package.
+@_spi(Benchmarks)
+public final class InflationBenchmark {
+    private let inflater = MessageInflater(windowBits: 15)
+    private var window: CompressionWindow? = CompressionWindow(bits: 15)
+    private let compressed: ByteBuffer
+    private let allocator = ByteBufferAllocator()
+
+    /// `message` compressed on its own; the window filled with 32 KiB of history first.
+    public init(message: String) {
+        let deflater = MessageDeflater(windowBits: 15, memoryLevel: 8, contextTakeover: false)!
+        self.compressed = deflater.deflate(ByteBuffer(string: message), allocator: self.allocator)
+        let history = [UInt8](repeating: 0x20, count: 1 << 15)
+        history.withUnsafeBytes { self.window?.append($0) }
+    }
+
+    /// Inflates the message once; returns its length.
+    public func inflate() throws -> Int {
+        try self.inflater.inflate(self.compressed, window: &self.window, limit: 1 << 20, allocator: self.allocator)
+            .readableBytes
+    }
+}

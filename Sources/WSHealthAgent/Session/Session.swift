@@ -83,6 +83,12 @@ final class Session: @unchecked Sendable {
             }
     }
 
+    /// Now, on the session's event loop: NIO's monotonic clock on a real loop, the test's own
+    /// on an embedded one, so timeouts and backoff can be tested without waiting.
+    private var now: MonotonicInstant {
+        MonotonicInstant(nanoseconds: Int64(truncatingIfNeeded: self.eventLoop.now.uptimeNanoseconds))
+    }
+
     /// The target's logger with this session's index, made when something is logged.
     private var logger: Logger {
         var logger = self.targetLogger
@@ -112,7 +118,7 @@ final class Session: @unchecked Sendable {
         self.eventLoop.flatSubmit {
             let channel = self.channel
             self.pendingAttempt = nil  // a stopped session starts nothing, whenever the pacer says go
-            self.handle { $0.stop(at: .now) }
+            self.handle { $0.stop(at: self.now) }
             return channel?.closeFuture ?? self.eventLoop.makeSucceededVoidFuture()
         }
     }
@@ -138,47 +144,53 @@ final class Session: @unchecked Sendable {
     // MARK: Events from the connection's handlers (on the event loop)
 
     func connectionUpgraded(_ id: UInt64, compression: PerMessageDeflate.Agreement? = nil) {
+        self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
         self.compression = compression
-        self.handle { $0.handshakeSucceeded(at: .now) }
+        self.handle { $0.handshakeSucceeded(at: self.now) }
     }
 
     /// The attempt failed: `detail` is the sentence users read, `error` what NIO reported (for
     /// the logs' `error` field only).
     func connectionFailed(_ id: UInt64, _ reason: ConnectionFailureReason, detail: String, error: (any Error)? = nil) {
+        self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
         self.closeChannel()
-        self.handle(failure: FailureReport(detail: detail, error: error)) { $0.handshakeFailed(reason, at: .now) }
+        self.handle(failure: FailureReport(detail: detail, error: error)) { $0.handshakeFailed(reason, at: self.now) }
     }
 
     func connectionReceived(_ id: UInt64, text: ByteBuffer) {
+        self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
         if !self.settings.expectJSON || JSONValidator.isValid(text.readableBytesView) {
             self.statistics.recordMessage()
             self.lastMessageAt = Date()
-            self.handle { $0.messageReceived(at: .now) }
+            self.handle { $0.messageReceived(at: self.now) }
         } else {
             self.recordMalformed(.invalidJSON)
         }
     }
 
     func connectionReceivedBinary(_ id: UInt64) {
+        self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
         self.recordMalformed(.unexpectedBinary)
     }
 
     func connectionReceivedControlFrame(_ id: UInt64) {
+        self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
-        self.handle { $0.controlFrameReceived(at: .now) }
+        self.handle { $0.controlFrameReceived(at: self.now) }
     }
 
     /// The open connection ended; `violation` is the frame rule the server broke, if it did.
     func connectionLost(_ id: UInt64, _ loss: ConnectionLoss, violation: WebSocketViolation? = nil) {
+        self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
         if case .messageTooLarge = violation { self.statistics.recordMessageError(.tooLarge) }
         if let violation { self.lastFailureDetail = "closed with \(violation.closeCode): \(violation)" }
         self.channel = nil
-        self.handle(loss: loss) { $0.connectionClosed(loss, at: .now) }
+        self.handle(loss: loss) { $0.connectionClosed(loss, at: self.now) }
     }
 
     // MARK: Carrying out actions
@@ -186,7 +198,7 @@ final class Session: @unchecked Sendable {
     private func recordMalformed(_ reason: MessageErrorReason) {
         self.statistics.recordMessageError(reason)
         self.statistics.logRateLimited(.messageRefused, metadata: ["reason": "\(reason.rawValue)"], logger: self.logger)
-        self.handle { $0.malformedMessageReceived(at: .now) }
+        self.handle { $0.malformedMessageReceived(at: self.now) }
     }
 
     /// What the client saw of a failed attempt.
@@ -345,10 +357,11 @@ final class Session: @unchecked Sendable {
 
 extension Session: TimerWheelEntry, PacedAttempt {
     func timerWheelFired() {
+        self.eventLoop.assertInEventLoop()
         if self.machine.timerStartsAttempt {
             self.requestAttempt(.timer)
         } else {
-            self.handle { $0.timerFired(at: .now) }
+            self.handle { $0.timerFired(at: self.now) }
         }
     }
 
@@ -363,9 +376,9 @@ extension Session: TimerWheelEntry, PacedAttempt {
         guard let attempt = self.pendingAttempt else { return }
         self.pendingAttempt = nil
         switch attempt {
-        case .connect: self.handle { $0.connect(at: .now) }
-        case .retry: self.handle { $0.retry(at: .now) }
-        case .timer: self.handle { $0.timerFired(at: .now) }
+        case .connect: self.handle { $0.connect(at: self.now) }
+        case .retry: self.handle { $0.retry(at: self.now) }
+        case .timer: self.handle { $0.timerFired(at: self.now) }
         }
     }
 }

@@ -52,14 +52,10 @@ struct SessionUpgrader: NIOHTTPClientProtocolUpgrader {
     func upgrade(context: ChannelHandlerContext, upgradeResponse: HTTPResponseHead) -> EventLoopFuture<Void> {
         context.eventLoop.makeCompletedFuture {
             let agreement = try self.agreement(in: upgradeResponse)
-            let inflater = agreement.map { agreement in
-                agreement.serverNoContextTakeover
-                    ? self.session.loop.sharedInflater(windowBits: agreement.serverMaxWindowBits)
-                    : MessageInflater(windowBits: agreement.serverMaxWindowBits, contextTakeover: true)
-            }
             let reader = InboundMessageReader(
                 maxMessageBytes: self.session.settings.maxMessageBytes,
-                inflater: inflater
+                inflater: agreement.map { self.session.loop.sharedInflater(windowBits: $0.serverMaxWindowBits) },
+                contextTakeover: agreement.map { !$0.serverNoContextTakeover } ?? false
             )
             let handler = WebSocketClientHandler(delegate: self.session, connection: self.connectionID, reader: reader)
             try context.pipeline.syncOperations.addHandler(handler)

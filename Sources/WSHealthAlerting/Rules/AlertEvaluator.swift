@@ -1,7 +1,7 @@
 public import Foundation
 public import WSHealthConfig
 
-/// The built-in rules of issue 4 as a pure state machine: fed one observation per target and
+/// The built-in alert rules as a pure state machine: fed one observation per target and
 /// the time, it returns the alerts that fired or resolved.
 ///
 /// Each rule and target is one alert: inactive, pending (the condition holds, for less than the

@@ -1,4 +1,4 @@
-/// The built-in rules of issue 4, one alert per rule and target.
+/// The built-in alert rules, one alert per rule and target.
 ///
 /// The raw value is the `alertname` label, so it is also the `alertname` label of the
 /// `wshealth_alerts_firing` gauge: `AlertRule.allCases` × targets are the series to export at 0.

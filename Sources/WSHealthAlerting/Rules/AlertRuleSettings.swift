@@ -1,7 +1,7 @@
 public import WSHealthConfig
 
 /// How the built-in rules run: the configuration's `alerting.rules`, as decoded and validated
-/// by `WSHealthConfig` (the defaults are issue 4's table).
+/// by `WSHealthConfig` (the defaults are the README's table).
 public typealias AlertRuleSettings = AlertRulesConfiguration
 
 extension AlertRulesConfiguration {

@@ -1,0 +1,152 @@
+import NIOCore
+import NIOEmbedded
+import Testing
+import WSConnectionStateMachine
+
+@testable import WSHealthAgent
+
+/// Every action of the state machine as a session carries it out — open, ping, close with a
+/// code, abort, the timer armed, moved and cancelled — on an embedded event loop: time is the
+/// loop's, advanced exactly, and the connections are embedded channels.
+struct SessionEmbeddedTests {
+    static func text(_ string: String) -> [UInt8] { [0x81, UInt8(string.utf8.count)] + Array(string.utf8) }
+    static let message = Self.text(#"{"cpu":1}"#)
+
+    /// Start: one connection opened, in `connecting`; the handshake: `connected`; a message:
+    /// `receiving_data`, counted.
+    @Test func opensAndReceives() throws {
+        let session = try EmbeddedSession()
+        session.start()
+        #expect(session.connections.count == 1)
+        #expect(session.snapshot.state == .connecting)
+        #expect(session.metric("wshealth_connection_attempts_total") == 1)
+        try session.upgrade()
+        #expect(session.snapshot.state == .connected)
+        try session.receive(Self.message)
+        #expect(session.snapshot.state == .receivingData)
+        #expect(session.metric("wshealth_messages_received_total") == 1)
+    }
+
+    /// No upgrade within `handshake_timeout`: the attempt is aborted at that instant, not before,
+    /// counted as `timeout`; the next starts after the first backoff delay, 1 s.
+    @Test func handshakeTimeoutAbortsThenBacksOff() throws {
+        let session = try EmbeddedSession()
+        session.start()
+        session.advance(by: .milliseconds(9_990))
+        #expect(session.channel.isActive)
+        session.advance(by: .milliseconds(20))
+        #expect(!session.channel.isActive, "aborted")
+        #expect(session.snapshot.state == .reconnecting)
+        #expect(session.metric("wshealth_connection_failures_total", ["reason": "timeout"]) == 1)
+        #expect(session.snapshot.lastFailureDetail == "no WebSocket upgrade from 127.0.0.1:8000 within 10s")
+        session.advance(by: .milliseconds(980))
+        #expect(session.connections.count == 1)
+        session.advance(by: .milliseconds(50))
+        #expect(session.connections.count == 2, "the retry after 1 s")
+        #expect(session.snapshot.state == .connecting)
+    }
+
+    /// Silence for `stale_after` (15 s): the data is stale and a ping goes out at that instant;
+    /// an answer keeps the connection; silence for `ping.timeout` (5 s) after the next ping
+    /// aborts it as `network_error`.
+    @Test func silenceIsStaleThenPingedThenDead() throws {
+        let session = try EmbeddedSession()
+        session.start()
+        try session.upgrade()
+        try session.receive(Self.message)
+        session.advance(by: .milliseconds(14_990))
+        #expect(try session.sentFrames().isEmpty)
+        #expect(session.metric("wshealth_data_stale_sessions") == 0)
+        session.advance(by: .milliseconds(20))
+        #expect(try session.sentFrames().map(\.opcode) == [0x9], "a ping")
+        #expect(session.metric("wshealth_data_stale_sessions") == 1)
+        try session.receive([0x8A, 0x00])  // the pong, at 15.01 s: the path is alive
+        session.advance(by: .milliseconds(14_990))
+        #expect(try session.sentFrames().isEmpty)
+        session.advance(by: .milliseconds(30))
+        #expect(try session.sentFrames().map(\.opcode) == [0x9], "the next ping, 15 s after the pong")
+        session.advance(by: .milliseconds(4_960))
+        #expect(session.channel.isActive)
+        session.advance(by: .milliseconds(50))
+        #expect(!session.channel.isActive, "no answer: aborted")
+        #expect(session.metric("wshealth_disconnects_total", ["cause": "network_error"]) == 1)
+        #expect(session.snapshot.state == .reconnecting)
+        #expect(session.snapshot.isDataStale, "the loss does not make the data fresh")
+    }
+
+    /// A server's ping is answered with its payload.
+    @Test func pingsAreAnswered() throws {
+        let session = try EmbeddedSession()
+        session.start()
+        try session.upgrade()
+        try session.receive([0x89, 0x02, 0x61, 0x62])
+        let frames = try session.sentFrames()
+        #expect(frames.map(\.opcode) == [0xA])
+        #expect(frames.first?.payload == [0x61, 0x62])
+    }
+
+    /// A server close: answered with the same code; the session waits for the server to close
+    /// TCP (at most 2 s, then closes it itself), then reconnects (`server_closed`).
+    @Test func serverCloseIsAnsweredWithItsCode() throws {
+        let session = try EmbeddedSession()
+        session.start()
+        try session.upgrade()
+        try session.receive(Self.message)
+        try session.receive([0x88, 0x02, 0x03, 0xF3])  // 1011
+        let frames = try session.sentFrames()
+        #expect(frames.map(\.opcode) == [0x8])
+        #expect(frames.first?.payload == [0x03, 0xF3])
+        #expect(session.channel.isActive, "the server closes TCP first")
+        session.advance(by: .seconds(2))
+        #expect(!session.channel.isActive)
+        #expect(session.metric("wshealth_disconnects_total", ["cause": "server_closed"]) == 1)
+        #expect(session.snapshot.state == .reconnecting)
+    }
+
+    /// Close 1008 after the upgrade: `error`; `error_retry_after` later, a new attempt.
+    @Test func policyCloseIsErrorThenRetriedLater() throws {
+        let session = try EmbeddedSession(policy: ConnectionPolicy(errorRetryAfter: .seconds(300)))
+        session.start()
+        try session.upgrade()
+        try session.receive([0x88, 0x02, 0x03, 0xF0])  // 1008
+        try session.serverCloses()
+        #expect(session.snapshot.state == .error)
+        session.advance(by: .seconds(299))
+        #expect(session.connections.count == 1)
+        session.advance(by: .seconds(2))
+        #expect(session.connections.count == 2)
+    }
+
+    /// Text that is not UTF-8: the session fails the connection with 1007 and says so.
+    @Test func invalidTextFailsWith1007() throws {
+        let session = try EmbeddedSession()
+        session.start()
+        try session.upgrade()
+        try session.receive([0x81, 0x02, 0xC0, 0x80])
+        let frames = try session.sentFrames()
+        #expect(frames.map(\.opcode) == [0x8])
+        #expect(frames.first?.payload == [0x03, 0xEF])
+        #expect(!session.channel.isActive)
+        #expect(session.metric("wshealth_disconnects_total", ["cause": "protocol_error"]) == 1)
+        #expect(session.snapshot.lastFailureDetail == "closed with 1007: text that is not valid UTF-8")
+    }
+
+    /// Stop: close 1001, the connection closed, `disconnected` for good, the timer cancelled
+    /// (nothing happens however long the loop runs).
+    @Test func stopClosesWith1001() throws {
+        let session = try EmbeddedSession()
+        session.start()
+        try session.upgrade()
+        let channel = session.channel
+        _ = session.session.stop()
+        session.loop.run()
+        let frames = try session.sentFrames()
+        #expect(frames.map(\.opcode) == [0x8])
+        #expect(frames.first?.payload == [0x03, 0xE9])
+        #expect(!channel.isActive)
+        #expect(session.snapshot.state == .disconnected)
+        #expect(session.metric("wshealth_disconnects_total", ["cause": "user_action"]) == 1)
+        session.advance(by: .seconds(3600))
+        #expect(session.connections.count == 1)
+    }
+}
