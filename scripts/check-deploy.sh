@@ -5,9 +5,10 @@
 #   promtool check config / check rules / test rules   deploy/prometheus (Debian: prometheus)
 #   amtool check-config, config routes test            deploy/alertmanager (prometheus-alertmanager)
 #   systemd-analyze verify and security --offline      deploy/systemd (systemd, when present)
-#   scripts/check-deploy.py                            the structure of the Kubernetes manifests,
-#       compose.yml, the Dockerfile and the unit, the references between them, and the
-#       PrometheusRule = the rule files (python3 with PyYAML: python3-yaml)
+#   scripts/check-deploy.py                            the Kubernetes manifests' kinds and the
+#       schemas kubernetes-validate lacks (Prometheus Operator, Kustomization), compose.yml,
+#       the Dockerfile and the unit, the references between them, and the PrometheusRule =
+#       the rule files (python3 with PyYAML: python3-yaml)
 #   wshealth check-config                              the example configurations, when a
 #       wshealth binary is there ($WSHEALTH, .build/{release,debug}/wshealth or PATH)
 #   kubernetes-validate                                the manifests against Kubernetes' own

@@ -11,8 +11,7 @@
 # aggregated per target), so one session per target keeps valgrind's slowdown bearable.
 # Settings (environment): BIN (.build/release/wshealth), TARGETS (100), SESSIONS (1),
 # SCRAPES (20), TOGGLE (the function to count, a callgrind --toggle-collect pattern; default
-# the agent's render, `MetricsRegistry.render`; before it, swift-prometheus' emit and the
-# rewrite ran in `'$s13WSHealthAgent17MetricsExpositionO6render*'`), PORT_BASE (18100), KEEP (a
+# the agent's render, `MetricsRegistry.render`), PORT_BASE (18100), KEEP (a
 # directory to keep the profiles in).
 set -euo pipefail
 

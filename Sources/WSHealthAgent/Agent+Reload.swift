@@ -60,7 +60,7 @@ extension Agent {
             await old?.stopAndWait()
             let kept = Set(newAlerting.receivers.map(\.name))
             for receiver in old?.receivers ?? [] where !kept.contains(receiver.configuration.name) {
-                receiver.metrics.unregister(from: self.registry)
+                self.metrics.unregisterReceiver(named: receiver.configuration.name)
             }
             do {
                 alerting = try self.makeAlerting(newAlerting)
@@ -76,7 +76,7 @@ extension Agent {
         } else {
             self.logger.error("\(outcome)", metadata: ["file": "\(self.options.configurationFile ?? "")"])
         }
-        AgentMetrics.recordReload(success: outcome.succeeded, in: self.registry)
+        self.metrics.agent.recordReload(success: outcome.succeeded)
         return (outcome, started, alerting)
     }
 

@@ -1,7 +1,6 @@
 public import Logging
 public import NIOCore
 public import NIOPosix
-import Prometheus
 public import ServiceLifecycle
 import Synchronization
 public import WSHealthConfig
@@ -67,8 +66,6 @@ public final class Agent: Service {
     let logger: Logger
     /// Every series `/metrics` exports.
     let metrics = MetricsRegistry()
-    /// The registry of the series kept with swift-prometheus (the agent's own, alerting's).
-    var registry: PrometheusCollectorRegistry { self.metrics.collectors }
     let state: Mutex<RunState>
     /// Alert delivery: its threads run blocking libcurl calls, away from event loops.
     let notificationClient: NotificationClient

@@ -1,19 +1,19 @@
-public import Foundation
+package import Foundation
 
 /// One alert as every receiver sees it: Alertmanager's model (labels identify it, annotations
 /// describe it), so payloads for Alertmanager, webhooks and Slack are all built from it.
-public struct Alert: Sendable, Hashable, Codable {
+package struct Alert: Sendable, Hashable, Codable {
     /// `alertname`, `target`, `severity`, `instance`: what identifies the alert.
-    public var labels: [String: String]
+    package var labels: [String: String]
     /// `summary`, `description`, `runbook_url`: what a human reads.
-    public var annotations: [String: String]
+    package var annotations: [String: String]
     /// When the condition started to hold (after its `for`).
-    public var startsAt: Date
+    package var startsAt: Date
     /// When the condition cleared; nil while the alert fires.
-    public var endsAt: Date?
+    package var endsAt: Date?
 
     /// Creates an alert.
-    public init(labels: [String: String], annotations: [String: String], startsAt: Date, endsAt: Date? = nil) {
+    package init(labels: [String: String], annotations: [String: String], startsAt: Date, endsAt: Date? = nil) {
         self.labels = labels
         self.annotations = annotations
         self.startsAt = startsAt
@@ -21,11 +21,11 @@ public struct Alert: Sendable, Hashable, Codable {
     }
 
     /// Firing until it has an end.
-    public var status: AlertStatus { self.endsAt == nil ? .firing : .resolved }
+    package var status: AlertStatus { self.endsAt == nil ? .firing : .resolved }
 }
 
 /// Whether an alert fires or has resolved.
-public enum AlertStatus: String, Sendable, Hashable, Codable {
+package enum AlertStatus: String, Sendable, Hashable, Codable {
     case firing
     case resolved
 }
@@ -34,7 +34,7 @@ extension Alert {
     /// Alertmanager's fingerprint of the label set: FNV-1a (64 bit) over the labels sorted by
     /// name, each name and value followed by the byte 0xff, printed as 16 hex digits. Equal
     /// labels, equal fingerprint: the identity of an alert across notifications and restarts.
-    public var fingerprint: String {
+    package var fingerprint: String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ byte: UInt8) {
             hash ^= UInt64(byte)

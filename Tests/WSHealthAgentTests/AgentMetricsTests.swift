@@ -1,5 +1,4 @@
 import Foundation
-import Prometheus
 import Testing
 
 @testable import WSHealthAgent
@@ -9,7 +8,7 @@ struct AgentMetricsTests {
     /// A new registry carries the build and a good first load.
     @Test func startUp() throws {
         let before = Date().timeIntervalSince1970
-        let metrics = MetricText(AgentMetrics.makeRegistry().emitToString())
+        let metrics = MetricText(MetricsRegistry().exposition())
         let build = [
             "version": WSHealthVersion.version, "revision": "unknown", "swift_version": BuildInfo.swiftVersion,
         ]
@@ -23,16 +22,16 @@ struct AgentMetricsTests {
     /// A failed reload clears the success flag and keeps the time of the last good load; the
     /// next good one sets both.
     @Test func reloads() throws {
-        let registry = AgentMetrics.makeRegistry()
+        let registry = MetricsRegistry()
         let timestamp = {
-            MetricText(registry.emitToString()).value("wshealth_config_last_reload_success_timestamp_seconds", [:])
+            MetricText(registry.exposition()).value("wshealth_config_last_reload_success_timestamp_seconds", [:])
         }
-        let successful = { MetricText(registry.emitToString()).value("wshealth_config_last_reload_successful", [:]) }
+        let successful = { MetricText(registry.exposition()).value("wshealth_config_last_reload_successful", [:]) }
         let started = try #require(timestamp())
-        AgentMetrics.recordReload(success: false, in: registry)
+        registry.agent.recordReload(success: false)
         #expect(successful() == 0)
         #expect(timestamp() == started)
-        AgentMetrics.recordReload(success: true, in: registry)
+        registry.agent.recordReload(success: true)
         #expect(successful() == 1)
         #expect(try #require(timestamp()) >= started)
     }

@@ -16,7 +16,7 @@ struct MetricsExpositionTests {
     @Test func keptFamiliesShowTheSameAsAFreshScrape() {
         let registry = MetricsRegistry()
         let targets = (0..<3).map { TargetStatistics(target: "t\($0)", sessions: 2, policy: .spec, registry: registry) }
-        var kept = MetricsExposition()
+        var kept = FamilyTable<TargetStatistics>(MetricDescriptors.target)
         for target in targets { kept.register(target) }
         var machines = (0..<6).map { ConnectionStateMachine<MonotonicInstant>(policy: .spec, seed: UInt64($0)) }
         var random = WSHealthBackend.SplitMix64(seed: 42)
@@ -47,13 +47,13 @@ struct MetricsExpositionTests {
                 }
                 if let action { target.record(action) }
             }
-            var fresh = MetricsExposition()
+            var fresh = FamilyTable<TargetStatistics>(MetricDescriptors.target)
             for target in targets { fresh.register(target) }
             // Now and then a scrape in the other format, which writes every family again.
             let format: ExpositionFormat = Int.random(in: 0..<10, using: &random) == 0 ? .openMetrics : .text
             let parts = Self.render(&kept, as: format)
             #expect(Self.text(parts) == Self.text(Self.render(&fresh, as: format)), "step \(step)")
-            if zip(parts.dropLast(), previous.dropLast()).allSatisfy(Self.sameStorage) { scrapesThatWroteNothing += 1 }
+            if zip(parts, previous).allSatisfy(Self.sameStorage) { scrapesThatWroteNothing += 1 }
             previous = parts
         }
         // Both paths ran: scrapes that found nothing moved, and the others.
@@ -67,12 +67,12 @@ struct MetricsExpositionTests {
     @Test func unchangedFamiliesAreTheLastScrapesBuffers() throws {
         let registry = MetricsRegistry()
         let target = TargetStatistics(target: "t", sessions: 1, policy: .spec, registry: registry)
-        var exposition = MetricsExposition()
+        var exposition = FamilyTable<TargetStatistics>(MetricDescriptors.target)
         exposition.register(target)
         let first = Self.render(&exposition)
         let second = Self.render(&exposition)
         #expect(first.count == second.count)
-        for (old, new) in zip(first.dropLast(), second.dropLast()) { #expect(Self.sameStorage(old, new)) }
+        for (old, new) in zip(first, second) { #expect(Self.sameStorage(old, new)) }
 
         target.recordMessage()
         let third = Self.render(&exposition)
@@ -80,7 +80,7 @@ struct MetricsExpositionTests {
             MetricDescriptors.target.firstIndex { $0.name == MetricDescriptors.messagesReceived.name }
         )
         // Parts: a family each, its metadata then its lines.
-        let header = String(buffer: MetricsExposition.textHeaders.target[messages])
+        let header = String(decoding: MetricDescriptors.messagesReceived.metadata(in: .text), as: UTF8.self)
         #expect(!Self.sameStorage(second[messages], third[messages]))
         #expect(String(buffer: second[messages]) == header + "wshealth_messages_received_total{target=\"t\"} 0\n")
         #expect(String(buffer: third[messages]) == header + "wshealth_messages_received_total{target=\"t\"} 1\n")
@@ -91,7 +91,7 @@ struct MetricsExpositionTests {
     @Test func targetsComingAndGoing() {
         let registry = MetricsRegistry()
         let first = TargetStatistics(target: "a", sessions: 1, policy: .spec, registry: registry)
-        var exposition = MetricsExposition()
+        var exposition = FamilyTable<TargetStatistics>(MetricDescriptors.target)
         exposition.register(first)
         _ = Self.text(&exposition)
         let second = TargetStatistics(target: "b", sessions: 1, policy: .spec, registry: registry)
@@ -118,17 +118,19 @@ struct MetricsExpositionTests {
     }
 
     private static func render(
-        _ exposition: inout MetricsExposition,
+        _ table: inout FamilyTable<TargetStatistics>,
         as format: ExpositionFormat = .text
     ) -> [ByteBuffer] {
-        exposition.render(collected: [], process: nil, as: format, allocator: ByteBufferAllocator())
+        var parts: [ByteBuffer] = []
+        table.render(as: format, allocator: ByteBufferAllocator(), into: &parts)
+        return parts
     }
 
     private static func text(_ parts: [ByteBuffer]) -> String {
         parts.map { String(buffer: $0) }.joined()
     }
 
-    private static func text(_ exposition: inout MetricsExposition) -> String {
+    private static func text(_ exposition: inout FamilyTable<TargetStatistics>) -> String {
         Self.text(Self.render(&exposition))
     }
 

@@ -116,19 +116,7 @@ struct MetricsRegistryTests {
         #expect(families["wshealth_build_info"] != nil)
     }
 
-    /// The family metadata is what the writer makes of swift-prometheus' HELP and TYPE lines.
-    @Test(arguments: [ExpositionFormat.text, .openMetrics])
-    func metadataMatchesTheWriter(_ format: ExpositionFormat) {
-        for family in MetricDescriptors.target + ProcessMetrics.families {
-            let text = Array("# HELP \(family.name) \(family.help)\n# TYPE \(family.name) \(family.kind)\n".utf8)
-            #expect(
-                ExpositionWriter.metadata(of: family, in: format)
-                    == ExpositionWriter.rewrite(text, as: format, terminated: false)
-            )
-        }
-    }
-
-    /// Bucket bounds are labelled as swift-prometheus labelled them.
+    /// Bucket bounds are labelled in seconds, always with a decimal point.
     @Test func bucketLabels() {
         #expect(MetricBuckets.label(.microseconds(2500)) == "0.0025")
         #expect(MetricBuckets.label(.milliseconds(4900)) == "4.9")

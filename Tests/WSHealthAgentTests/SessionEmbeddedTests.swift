@@ -74,6 +74,23 @@ struct SessionEmbeddedTests {
         #expect(session.snapshot.isDataStale, "the loss does not make the data fresh")
     }
 
+    /// Stale data is fresh again at the next message, and only then: a pong says the path is
+    /// alive, not that the data moved. The session stays connected throughout.
+    @Test func staleDataIsFreshAtTheNextMessage() throws {
+        let session = try EmbeddedSession()
+        session.start()
+        try session.upgrade()
+        try session.receive(Self.message)
+        session.advance(by: .seconds(16))
+        #expect(session.metric("wshealth_data_stale_sessions") == 1)
+        try session.receive([0x8A, 0x00])
+        #expect(session.metric("wshealth_data_stale_sessions") == 1, "a pong is not data")
+        try session.receive(Self.message)
+        #expect(session.metric("wshealth_data_stale_sessions") == 0)
+        #expect(session.snapshot.state == .receivingData)
+        #expect(session.connections.count == 1)
+    }
+
     /// A server's ping is answered with its payload.
     @Test func pingsAreAnswered() throws {
         let session = try EmbeddedSession()

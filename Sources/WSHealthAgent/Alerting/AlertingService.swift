@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Prometheus
 import ServiceLifecycle
 import Synchronization
 import WSHealthAlerting
@@ -31,7 +30,7 @@ final class AlertingService: Sendable {
         let configuration: ReceiverConfiguration
         let deliveries: [ReceiverDelivery]
         /// The receiver's series, shared by its deliveries.
-        let metrics: NotificationMetrics
+        let metrics: ReceiverStatistics
     }
 
     /// Opens the outboxes under `storagePath` and restores the firing alerts of the last run.
@@ -81,7 +80,7 @@ final class AlertingService: Sendable {
         self.firingGauges = FiringGauges(registry: metrics)
         self.receivers = try configuration.receivers.map { receiver in
             let urls = try client.urls(of: receiver)
-            let receiverMetrics = NotificationMetrics(receiver: receiver.name, registry: metrics.collectors)
+            let receiverMetrics = metrics.receiver(named: receiver.name)
             let deliveries = try urls.enumerated().map { index, url in
                 // One outbox per URL; a single URL keeps the receiver's own name.
                 let name = urls.count == 1 ? receiver.name : "\(receiver.name)#\(index)"

@@ -17,12 +17,12 @@ actor ReceiverDelivery {
     private let outbox: Outbox
     private var machine: DeliveryStateMachine
     private let send: Send
-    private let metrics: NotificationMetrics
+    private let metrics: ReceiverStatistics
     private let logger: Logger
     private var inFlight: Task<Void, Never>?
     private var retryTimer: Task<Void, Never>?
 
-    init(name: String, outbox: Outbox, send: @escaping Send, metrics: NotificationMetrics, logger: Logger) {
+    init(name: String, outbox: Outbox, send: @escaping Send, metrics: ReceiverStatistics, logger: Logger) {
         self.name = name
         self.outbox = outbox
         self.machine = DeliveryStateMachine(seed: UInt64.random(in: .min ... .max))

@@ -46,12 +46,16 @@ struct ExpositionBuffer: ~Copyable {
         self.appendDigits(value.magnitude)
     }
 
-    /// Appends a duration given in nanoseconds as seconds: `3`, `0.25`, `12.000000001`.
-    mutating func appendSeconds(nanoseconds: Int) {
+    /// Appends a duration given in nanoseconds as seconds: `3`, `0.25`, `12.000000001`; with
+    /// `decimalPoint`, a whole number of seconds as `3.0` (how receivers' histograms spell sums).
+    mutating func appendSeconds(nanoseconds: Int, decimalPoint: Bool = false) {
         if nanoseconds < 0 { self.append(UInt8(ascii: "-")) }
         let (seconds, fraction) = nanoseconds.magnitude.quotientAndRemainder(dividingBy: 1_000_000_000)
         self.appendDigits(seconds)
-        guard fraction > 0 else { return }
+        guard fraction > 0 else {
+            if decimalPoint { self.appendASCII(".0") }
+            return
+        }
         var digits = 9
         var significant = fraction
         while significant % 10 == 0 {
@@ -78,6 +82,14 @@ struct ExpositionBuffer: ~Copyable {
             var text = value.description
             text.withUTF8 { self.append(UnsafeRawBufferPointer($0)) }
         }
+    }
+
+    /// Appends a value as Swift prints a `Double`, whole numbers included (`1.0`), and
+    /// non-finite values as the formats spell them: how the agent's and receivers' gauges read.
+    mutating func appendDecimal(_ value: Double) {
+        guard value.isFinite else { return self.appendDouble(value) }
+        var text = value.description
+        text.withUTF8 { self.append(UnsafeRawBufferPointer($0)) }
     }
 
     /// Appends a short ASCII literal.

@@ -1,27 +1,6 @@
-import Prometheus
-
-/// One metric family: its name, type and help text, as the text format 0.0.4 names them.
-struct MetricFamily: Sendable {
-    /// The text format's family types.
-    enum Kind: String, Sendable {
-        case counter, gauge, histogram
-    }
-
-    /// The family's name in the text format (a counter's ends in `_total`).
-    var name: String
-    var kind: Kind
-    var help: String
-}
-
 /// The names, types and help texts of every metric the agent exports, in the order
 /// `/metrics` writes them: the README's metric table is written from this file.
 enum MetricDescriptors {
-    /// A swift-prometheus descriptor `wshealth_<name>[_<unit>]`, for the series kept in the
-    /// agent's `PrometheusCollectorRegistry` (the agent's own, alerting's).
-    static func make(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
-        MetricNameDescriptor(namespace: "wshealth", metricName: name, unitName: unit, helpText: help)
-    }
-
     static let sessions = MetricFamily(
         name: "wshealth_sessions",
         kind: .gauge,
@@ -127,6 +106,60 @@ enum MetricDescriptors {
         reconnectAttempt, reconnectMaxAttempts, handshakeDuration, timeToFirstMessage, messagesReceived,
         messageErrors, lastMessageTimestamp, messageInterval, staleSessions, alertsFiring,
     ]
+
+    /// The agent's own families, after the targets': what was built, and how the last
+    /// configuration load went (Prometheus' own `prometheus_config_last_reload_*` pair, with
+    /// its help texts).
+    static let buildInfo = MetricFamily(
+        name: "wshealth_build_info",
+        kind: .gauge,
+        help:
+            "A metric with a constant '1' value labeled by version, revision and swift_version from which wshealth was built."
+    )
+    static let reloadSuccessful = MetricFamily(
+        name: "wshealth_config_last_reload_successful",
+        kind: .gauge,
+        help: "Whether the last configuration reload attempt was successful."
+    )
+    static let reloadSuccessTimestamp = MetricFamily(
+        name: "wshealth_config_last_reload_success_timestamp_seconds",
+        kind: .gauge,
+        help: "Timestamp of the last successful configuration reload."
+    )
+
+    static let agent: [MetricFamily] = [buildInfo, reloadSuccessful, reloadSuccessTimestamp]
+
+    /// Every receiver's families, after the agent's: what was delivered, how long it took,
+    /// what failed, what waits, what was dropped.
+    static let notifications = MetricFamily(
+        name: "wshealth_notifications_total",
+        kind: .counter,
+        help: "Notifications delivered to the receiver."
+    )
+    static let notificationFailures = MetricFamily(
+        name: "wshealth_notification_failures_total",
+        kind: .counter,
+        help: "Failed delivery requests to the receiver, by reason."
+    )
+    static let notificationLatency = MetricFamily(
+        name: "wshealth_notification_latency_seconds",
+        kind: .histogram,
+        help: "Time from a notification being queued to its delivery."
+    )
+    static let notificationQueueLength = MetricFamily(
+        name: "wshealth_notification_queue_length",
+        kind: .gauge,
+        help: "Notifications waiting for the receiver."
+    )
+    static let notificationsDropped = MetricFamily(
+        name: "wshealth_notifications_dropped_total",
+        kind: .counter,
+        help: "Notifications dropped because the receiver's queue was full."
+    )
+
+    static let receiver: [MetricFamily] = [
+        notifications, notificationFailures, notificationLatency, notificationQueueLength, notificationsDropped,
+    ]
 }
 
 /// Histogram buckets, each fitted to its quantity.
@@ -139,12 +172,15 @@ enum MetricBuckets {
     static let reconnect: [Duration] = [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600].map(seconds)
     /// Centred on the spec's 5-second interval, so a drift shows.
     static let messageInterval: [Duration] = [0.5, 1, 2.5, 4, 4.5, 4.9, 5.1, 5.5, 6, 7.5, 10, 15, 30, 60].map(seconds)
+    /// A receiver answers in milliseconds; one that is down delays a notification by its retries.
+    static let notificationLatency: [Duration] =
+        [5, 10, 25, 50, 100, 250, 500].map(ms) + [1, 5, 30, 120, 600].map(seconds)
 
     private static func ms(_ value: Double) -> Duration { .microseconds(Int64(value * 1000)) }
     private static func seconds(_ value: Double) -> Duration { .milliseconds(Int64(value * 1000)) }
 
-    /// A bucket's `le` label value, as swift-prometheus spelled it: seconds with a decimal
-    /// point (`0.0025`, `10.0`).
+    /// A bucket's `le` label value: seconds with a decimal point (`0.0025`, `10.0`), as the
+    /// metric contract has always spelled them.
     static func label(_ bound: Duration) -> String {
         let nanoseconds = bound.nanoseconds
         let seconds = String(nanoseconds / 1_000_000_000)

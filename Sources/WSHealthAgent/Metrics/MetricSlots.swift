@@ -1,17 +1,25 @@
 import Synchronization
 
+import struct NIOConcurrencyHelpers.NIOLock
+
 /// A fixed number of integers in one allocation, each updated and read atomically with relaxed
 /// ordering: what sessions record into and what a scrape reads, without either waiting for the
 /// other.
 ///
 /// Every update also counts in ``changes``, after the slot is written: a scrape that finds the
 /// count where it was when it last read the slots knows none of them moved, and reads none.
+///
+/// One event of a session moves several slots together (a transition's counter and the two
+/// states' gauges); ``update(_:)`` and ``read(_:)`` take a lock so that a scrape never sees
+/// half of one. Nobody else waits on it: the writers are the target's own sessions, a few
+/// thousand events a second at most, each holding it for a few additions.
 final class MetricSlots: @unchecked Sendable {
     /// The slots, for a scrape to read with ``load(_:from:)`` without retaining this object
     /// for every read. Valid while this object lives.
     let base: UnsafeMutablePointer<Atomic<Int>>
     /// The number of slots.
     let count: Int
+    private let lock = NIOLock()
     /// The slot after the last: the number of updates so far.
     private var changesSlot: Int { self.count }
 
@@ -26,6 +34,18 @@ final class MetricSlots: @unchecked Sendable {
     deinit {
         self.base.deinitialize(count: self.count + 1)
         self.base.deallocate()
+    }
+
+    /// Runs `body`, which updates slots, so that no ``read(_:)`` sees part of it.
+    @inline(__always)
+    func update<Result>(_ body: () -> Result) -> Result {
+        self.lock.withLock(body)
+    }
+
+    /// Runs `body`, which reads slots, between two ``update(_:)``s.
+    @inline(__always)
+    func read<Result>(_ body: () -> Result) -> Result {
+        self.lock.withLock(body)
     }
 
     /// The number of updates so far. Read before the slots: an update it does not count may

@@ -1,49 +1,70 @@
 import NIOCore
-import Prometheus
 import Synchronization
 
-/// Every series the agent exports: its targets', rendered by the agent itself, then those of
-/// ``collectors`` (the agent's own, the receivers') and the process's. One per agent.
+/// Every series the agent exports: its targets', its own, its receivers' and the process's,
+/// all kept in slots and rendered by the agent itself. One per agent.
 ///
 /// Targets register when they are created and unregister when a reload removes or restarts
-/// them. The lock that guards them also guards what the last scrape wrote of each
-/// (``MetricsExposition``): scrapes take turns to read the targets' slots and assemble the
-/// families that moved, then send outside it. Sessions never take it: they record into atomics.
+/// them; receivers when the alerting configuration names or drops them. The lock that guards
+/// them also guards what the last scrape wrote of each (``FamilyTable``): scrapes take turns to
+/// read the groups' slots and assemble the families that moved, then send outside it.
+/// Sessions never take it: they record into their target's slots.
 final class MetricsRegistry: Sendable {
-    /// The few series other parts of the agent keep with swift-prometheus: the build, the last
-    /// reload, the receivers' deliveries. Written after the targets' by the same scrape.
-    let collectors = AgentMetrics.makeRegistry()
-    private let exposition = Mutex(MetricsExposition())
+    /// The build and the last configuration load.
+    let agent = AgentStatistics()
+    private let exposition: Mutex<MetricsExposition>
 
-    init() {}
+    init() {
+        var exposition = MetricsExposition()
+        exposition.agent.register(self.agent)
+        self.exposition = Mutex(exposition)
+    }
 
     /// Adds a target's series after those already registered.
     func register(_ target: TargetStatistics) {
-        self.exposition.withLock { $0.register(target) }
+        self.exposition.withLock { $0.targets.register(target) }
     }
 
     /// Removes a target's series.
     func unregister(_ target: TargetStatistics) {
-        self.exposition.withLock { $0.unregister(target) }
+        self.exposition.withLock { $0.targets.unregister(target) }
     }
 
     /// Calls `body` with each registered target, in the order they registered.
     func forEachTarget(_ body: (TargetStatistics) -> Void) {
         self.exposition.withLock { exposition in
-            for target in exposition.targets { body(target.statistics) }
+            for target in exposition.targets.groups { body(target.statistics) }
+        }
+    }
+
+    /// The series of the receiver named `name`: those already registered (a reload that keeps
+    /// a receiver keeps counting where it was), or new ones at zero.
+    func receiver(named name: String) -> ReceiverStatistics {
+        self.exposition.withLock { exposition in
+            if let existing = exposition.receivers.groups.first(where: { $0.statistics.receiver == name }) {
+                return existing.statistics
+            }
+            let statistics = ReceiverStatistics(receiver: name)
+            exposition.receivers.register(statistics)
+            return statistics
+        }
+    }
+
+    /// Removes the series of the receiver named `name`: a reload removed it, and the series
+    /// of a receiver that no longer exists would be reported forever.
+    func unregisterReceiver(named name: String) {
+        self.exposition.withLock { exposition in
+            for group in exposition.receivers.groups where group.statistics.receiver == name {
+                exposition.receivers.unregister(group.statistics)
+            }
         }
     }
 
     /// The exposition in `format`, with the process metrics read now: buffers to send one after
     /// the other.
     func render(as format: ExpositionFormat, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> [ByteBuffer] {
-        var collected: [UInt8] = []
-        self.collectors.emit(into: &collected)
-        let rewritten = ExpositionWriter.rewrite(collected, as: format, terminated: false)
         let process = ProcessMetrics.current()
-        return self.exposition.withLock {
-            $0.render(collected: rewritten, process: process, as: format, allocator: allocator)
-        }
+        return self.exposition.withLock { $0.render(process: process, as: format, allocator: allocator) }
     }
 
     /// The exposition as text: for tests and diagnostics.

@@ -1,19 +1,20 @@
 import NIOCore
 
-/// What the last scrape wrote of a target: for each family, where the target's lines are in
-/// the family's buffer (``MetricsExposition``) and the slot values they show. A scrape writes
-/// a target's lines again only for the families whose slots moved, and copies the others from
-/// the last buffer.
+/// What the last scrape wrote of a group of series (a target's, a receiver's): for each
+/// family, where the group's lines are in the family's buffer (``FamilyTable``) and the slot
+/// values they show. A scrape writes a group's lines again only for the families whose slots
+/// moved, and copies the others from the last buffer.
 ///
-/// A target's slots are read at most once per scrape, and its lines written from what was read,
-/// so the lines kept always show exactly the values kept beside them. A target whose slots had
-/// no update since the last scrape (``MetricSlots/changes``) is not read at all, and a family
-/// none of whose targets moved is not even visited.
+/// A group's slots are read at most once per scrape, all at once (``MetricSlots/read(_:)``),
+/// and its lines written from what was read, so the lines kept always show exactly the values
+/// kept beside them, and no scrape shows half of an event. A group whose slots had no update
+/// since the last scrape (``MetricSlots/changes``) is not read at all, and a family none of
+/// whose groups moved is not even visited.
 ///
-/// Not thread-safe: ``MetricsExposition`` uses it under the registry's lock, one scrape at a time.
-final class RenderedFamilies {
-    /// The target whose series these are.
-    let statistics: TargetStatistics
+/// Not thread-safe: ``FamilyTable`` uses it under the registry's lock, one scrape at a time.
+final class RenderedFamilies<Group: SeriesGroup> {
+    /// The group whose series these are.
+    let statistics: Group
     /// By slot: the values read by the last scrape.
     private let values: UnsafeMutableBufferPointer<Int>
     /// By family: where the target's lines are in the family's last buffer (meaningless while
@@ -25,7 +26,7 @@ final class RenderedFamilies {
     private var seenChanges = -1
 
     /// Nothing written yet for the lines of `statistics`.
-    init(_ statistics: TargetStatistics) {
+    init(_ statistics: Group) {
         precondition(statistics.lines.slotCount <= statistics.slots.count)
         precondition(statistics.lines.familyCount <= UInt64.bitWidth, "a family is a bit of a mask")
         self.statistics = statistics
@@ -43,17 +44,18 @@ final class RenderedFamilies {
     /// the families whose lines must be written again, a bit a family. Between two scrapes
     /// most targets had no update, so most scrapes read no slot and rewrite no family.
     func startScrape() -> UInt64 {
-        let changes = self.statistics.slots.changes
-        guard changes != self.seenChanges else { return self.stale }
-        self.seenChanges = changes
-        let slots = self.statistics.slots.base
+        let slots = self.statistics.slots
+        guard slots.changes != self.seenChanges else { return self.stale }
         let lines = self.statistics.lines
-        for family in 0..<lines.familyCount {
-            for slot in lines.slots(of: family) {
-                let value = MetricSlots.load(slot, from: slots)
-                if value != self.values[slot] {
-                    self.values[slot] = value
-                    self.stale |= 1 << family
+        slots.read {
+            self.seenChanges = slots.changes
+            for family in 0..<lines.familyCount {
+                for slot in lines.slots(of: family) {
+                    let value = MetricSlots.load(slot, from: slots.base)
+                    if value != self.values[slot] {
+                        self.values[slot] = value
+                        self.stale |= 1 << family
+                    }
                 }
             }
         }

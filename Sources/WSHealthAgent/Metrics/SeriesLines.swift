@@ -1,4 +1,4 @@
-/// The sample lines of a group of series (a target's), rendered once when the
+/// The sample lines of a group of series (a target's, a receiver's), rendered once when the
 /// group is created: each line's bytes up to its value (`name{label="value",…} `, names checked
 /// and label values escaped), the slot its value is read from, and the slots each family reads.
 ///
@@ -12,8 +12,10 @@ final class SeriesLines: @unchecked Sendable {
         case integer(slot: Int)
         /// A slot holding nanoseconds, as seconds.
         case seconds(slot: Int)
-        /// A slot holding the bit pattern of a `Double`.
-        case double(slot: Int)
+        /// A slot holding the bit pattern of a `Double`, always with a decimal point (`1.0`).
+        case decimal(slot: Int)
+        /// A slot holding nanoseconds, as seconds always with a decimal point (`2.0`).
+        case decimalSeconds(slot: Int)
         /// `a / (a + b)` of two slots; NaN while both are 0.
         case ratio(slot: Int, otherSlot: Int)
         /// A value fixed when the series was created.
@@ -73,7 +75,8 @@ final class SeriesLines: @unchecked Sendable {
             self.familyLines[family] = (range.isEmpty ? self.lines.count : range.lowerBound)..<(self.lines.count + 1)
             self.lines.append(Line(end: self.bytes.count, value: value))
             switch value {
-            case .integer(let slot), .seconds(let slot), .double(let slot), .bucket(let slot):
+            case .integer(let slot), .seconds(let slot), .decimal(let slot), .decimalSeconds(let slot),
+                .bucket(let slot):
                 self.read(slot, by: family)
             case .ratio(let slot, let otherSlot):
                 self.read(slot, by: family)
@@ -82,6 +85,34 @@ final class SeriesLines: @unchecked Sendable {
                 break
             }
             self.familyMaximumSizes[family] += self.bytes.count - start + ExpositionBuffer.maximumValueSize + 1
+        }
+
+        /// Adds a histogram's lines to `family`: a cumulative bucket per bound and `+Inf`, the sum
+        /// (in seconds, spelled as `sum` says) and the count, each with `labels`.
+        mutating func addHistogram(
+            family: Int,
+            name: String,
+            labels: [(String, String)],
+            slots: HistogramSlots,
+            sum: (Int) -> Value = { .seconds(slot: $0) }
+        ) {
+            for (offset, bound) in slots.bounds.enumerated() {
+                let le = MetricBuckets.label(.nanoseconds(bound))
+                self.add(
+                    family: family,
+                    name: name + "_bucket",
+                    labels: labels + [("le", le)],
+                    value: .bucket(slot: slots.buckets + offset)
+                )
+            }
+            self.add(
+                family: family,
+                name: name + "_bucket",
+                labels: labels + [("le", "+Inf")],
+                value: .bucket(slot: slots.buckets + slots.bounds.count)
+            )
+            self.add(family: family, name: name + "_sum", labels: labels, value: sum(slots.sum))
+            self.add(family: family, name: name + "_count", labels: labels, value: .count)
         }
 
         private mutating func read(_ slot: Int, by family: Int) {
@@ -167,8 +198,10 @@ final class SeriesLines: @unchecked Sendable {
                 buffer.appendInteger(values[slot])
             case .seconds(let slot):
                 buffer.appendSeconds(nanoseconds: values[slot])
-            case .double(let slot):
-                buffer.appendDouble(Double(bitPattern: UInt64(UInt(bitPattern: values[slot]))))
+            case .decimal(let slot):
+                buffer.appendDecimal(Double(bitPattern: UInt64(UInt(bitPattern: values[slot]))))
+            case .decimalSeconds(let slot):
+                buffer.appendSeconds(nanoseconds: values[slot], decimalPoint: true)
             case .ratio(let slot, let otherSlot):
                 let part = values[slot]
                 let other = values[otherSlot]

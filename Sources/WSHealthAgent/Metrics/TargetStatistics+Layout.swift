@@ -4,21 +4,6 @@ import WSHealthAlerting
 extension TargetStatistics {
     /// Where each series of a target lives in its slots.
     enum Layout {
-        /// A histogram's slots: one per bucket holding the observations above the previous
-        /// bound (the last one above every bound, for `+Inf`), then the sum in nanoseconds.
-        struct Histogram {
-            /// The upper bounds, in nanoseconds.
-            let bounds: [Int]
-            let buckets: Int
-            var sum: Int { self.buckets + self.bounds.count + 1 }
-            var end: Int { self.sum + 1 }
-
-            init(_ bounds: [Duration], at first: Int) {
-                self.bounds = bounds.map { Int($0.nanoseconds) }
-                self.buckets = first
-            }
-        }
-
         static let states = ConnectionState.allCases
         static let sessions = 0
         static let transitions = sessions + states.count
@@ -38,10 +23,10 @@ extension TargetStatistics {
         static let lastMessage = failedAttempts + 1
         static let staleSessions = lastMessage + 1
         static let reconnectAttempt = staleSessions + 1
-        static let reconnect = Histogram(MetricBuckets.reconnect, at: reconnectAttempt + 1)
-        static let handshake = Histogram(MetricBuckets.handshake, at: reconnect.end)
-        static let firstMessage = Histogram(MetricBuckets.firstMessage, at: handshake.end)
-        static let messageInterval = Histogram(MetricBuckets.messageInterval, at: firstMessage.end)
+        static let reconnect = HistogramSlots(MetricBuckets.reconnect, at: reconnectAttempt + 1)
+        static let handshake = HistogramSlots(MetricBuckets.handshake, at: reconnect.end)
+        static let firstMessage = HistogramSlots(MetricBuckets.firstMessage, at: handshake.end)
+        static let messageInterval = HistogramSlots(MetricBuckets.messageInterval, at: firstMessage.end)
         /// 1 or 0 for each built-in rule, in the order of `AlertRule.allCases`.
         static let alertsFiring = messageInterval.end
         static let slotCount = alertsFiring + AlertRule.allCases.count
@@ -81,22 +66,9 @@ extension TargetStatistics {
             let index = families.target.firstIndex { $0.name == family.name }!
             lines.add(family: index, name: family.name, labels: [("target", target)] + labels, value: value)
         }
-        func histogram(_ family: MetricFamily, _ layout: Layout.Histogram, _ bounds: [Duration]) {
+        func histogram(_ family: MetricFamily, _ layout: HistogramSlots) {
             let index = families.target.firstIndex { $0.name == family.name }!
-            func line(_ suffix: String, _ labels: [(String, String)], _ value: SeriesLines.Value) {
-                lines.add(
-                    family: index,
-                    name: family.name + suffix,
-                    labels: [("target", target)] + labels,
-                    value: value
-                )
-            }
-            for (offset, bound) in bounds.enumerated() {
-                line("_bucket", [("le", MetricBuckets.label(bound))], .bucket(slot: layout.buckets + offset))
-            }
-            line("_bucket", [("le", "+Inf")], .bucket(slot: layout.buckets + bounds.count))
-            line("_sum", [], .seconds(slot: layout.sum))
-            line("_count", [], .count)
+            lines.addHistogram(family: index, name: family.name, labels: [("target", target)], slots: layout)
         }
         // Every name below is one of the table's, the suffixes the text format's: checked by
         // the contract test and promtool, so no name is validated at run time.
@@ -113,21 +85,21 @@ extension TargetStatistics {
         }
         add(families.successRatio, .ratio(slot: Layout.enteredConnected, otherSlot: Layout.enteredError))
         add(families.handshakeSuccessRatio, .ratio(slot: Layout.succeededAttempts, otherSlot: Layout.failedAttempts))
-        histogram(families.reconnectDuration, Layout.reconnect, MetricBuckets.reconnect)
+        histogram(families.reconnectDuration, Layout.reconnect)
         add(families.maxRetriesExceeded, .integer(slot: Layout.maxRetriesExceeded))
         for (index, cause) in DisconnectCause.allCases.enumerated() {
             add(families.disconnects, .integer(slot: Layout.disconnects + index), [("cause", cause.rawValue)])
         }
         add(families.reconnectAttempt, .integer(slot: Layout.reconnectAttempt))
         add(families.reconnectMaxAttempts, .constant(maxReconnectAttempts))
-        histogram(families.handshakeDuration, Layout.handshake, MetricBuckets.handshake)
-        histogram(families.timeToFirstMessage, Layout.firstMessage, MetricBuckets.firstMessage)
+        histogram(families.handshakeDuration, Layout.handshake)
+        histogram(families.timeToFirstMessage, Layout.firstMessage)
         add(families.messagesReceived, .integer(slot: Layout.messages))
         for (index, reason) in MessageErrorReason.allCases.enumerated() {
             add(families.messageErrors, .integer(slot: Layout.messageErrors + index), [("reason", reason.rawValue)])
         }
         add(families.lastMessageTimestamp, .seconds(slot: Layout.lastMessage))
-        histogram(families.messageInterval, Layout.messageInterval, MetricBuckets.messageInterval)
+        histogram(families.messageInterval, Layout.messageInterval)
         add(families.staleSessions, .integer(slot: Layout.staleSessions))
         for (index, rule) in AlertRule.allCases.enumerated() {
             add(families.alertsFiring, .integer(slot: Layout.alertsFiring + index), [("alertname", rule.alertname)])

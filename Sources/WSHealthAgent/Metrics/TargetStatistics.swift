@@ -10,7 +10,7 @@ import WSHealthAlerting
 ///
 /// Recording is a few relaxed atomic additions; a scrape reads the same integers and never
 /// waits for a session, nor a session for a scrape.
-final class TargetStatistics: Sendable {
+final class TargetStatistics: SeriesGroup {
     let target: String
     /// The configured maximum reconnect attempts.
     let maxReconnectAttempts: Int
@@ -74,38 +74,40 @@ final class TargetStatistics: Sendable {
         registry.register(self)
     }
 
-    /// Records what one event of a session did.
+    /// Records what one event of a session did, all at once for a scrape.
     func record<Instant>(_ action: ConnectionStateMachine<Instant>.Action) {
-        for transition in action.transitions {
-            let from = Layout.index(of: transition.from)
-            let to = Layout.index(of: transition.to)
-            self.slots.add(1, to: Layout.transition(from: from, to: to))
-            if from != to {
-                self.slots.add(-1, to: Layout.sessions + from)
-                self.slots.add(1, to: Layout.sessions + to)
+        self.slots.update {
+            for transition in action.transitions {
+                let from = Layout.index(of: transition.from)
+                let to = Layout.index(of: transition.to)
+                self.slots.add(1, to: Layout.transition(from: from, to: to))
+                if from != to {
+                    self.slots.add(-1, to: Layout.sessions + from)
+                    self.slots.add(1, to: Layout.sessions + to)
+                }
+                if transition.trigger == .maxRetriesExceeded { self.slots.add(1, to: Layout.maxRetriesExceeded) }
+                if transition.to == .connected { self.slots.add(1, to: Layout.enteredConnected) }
+                if transition.to == .error { self.slots.add(1, to: Layout.enteredError) }
             }
-            if transition.trigger == .maxRetriesExceeded { self.slots.add(1, to: Layout.maxRetriesExceeded) }
-            if transition.to == .connected { self.slots.add(1, to: Layout.enteredConnected) }
-            if transition.to == .error { self.slots.add(1, to: Layout.enteredError) }
+            if let reason = action.failure {
+                self.slots.add(1, to: Layout.failures + Layout.index(of: reason))
+                self.slots.add(1, to: Layout.failedAttempts)
+            }
+            if let cause = action.disconnect { self.slots.add(1, to: Layout.disconnects + Layout.index(of: cause)) }
+            switch action.measurement {
+            case .none:
+                break
+            case .handshake(let duration, let reconnect):
+                self.slots.add(1, to: Layout.succeededAttempts)
+                self.slots.observe(duration, in: Layout.handshake)
+                if let reconnect { self.slots.observe(reconnect, in: Layout.reconnect) }
+            case .message(let firstAfter, let interval):
+                if let firstAfter { self.slots.observe(firstAfter, in: Layout.firstMessage) }
+                if let interval { self.slots.observe(interval, in: Layout.messageInterval) }
+            }
+            if let stale = action.dataStale { self.slots.add(stale ? 1 : -1, to: Layout.staleSessions) }
+            if let change = action.attemptChange { self.recordAttemptChange(from: change.from, to: change.to) }
         }
-        if let reason = action.failure {
-            self.slots.add(1, to: Layout.failures + Layout.index(of: reason))
-            self.slots.add(1, to: Layout.failedAttempts)
-        }
-        if let cause = action.disconnect { self.slots.add(1, to: Layout.disconnects + Layout.index(of: cause)) }
-        switch action.measurement {
-        case .none:
-            break
-        case .handshake(let duration, let reconnect):
-            self.slots.add(1, to: Layout.succeededAttempts)
-            self.observe(duration, in: Layout.handshake)
-            if let reconnect { self.observe(reconnect, in: Layout.reconnect) }
-        case .message(let firstAfter, let interval):
-            if let firstAfter { self.observe(firstAfter, in: Layout.firstMessage) }
-            if let interval { self.observe(interval, in: Layout.messageInterval) }
-        }
-        if let stale = action.dataStale { self.slots.add(stale ? 1 : -1, to: Layout.staleSessions) }
-        if let change = action.attemptChange { self.recordAttemptChange(from: change.from, to: change.to) }
     }
 
     /// A connection attempt started.
@@ -160,19 +162,6 @@ final class TargetStatistics: Sendable {
 
     /// Removes every series of the target (target removed or restarted by a reload).
     func unregister() { self.registry.unregister(self) }
-
-    /// Counts an observation in the histogram's bucket (buckets hold what is above the previous
-    /// bound; the exposition sums them) and adds it to the histogram's sum.
-    private func observe(_ duration: Duration, in histogram: Layout.Histogram) {
-        let nanoseconds = Int(max(duration.nanoseconds, 0))
-        var bucket = histogram.bounds.count
-        for index in histogram.bounds.indices where nanoseconds <= histogram.bounds[index] {
-            bucket = index
-            break
-        }
-        self.slots.add(1, to: histogram.buckets + bucket)
-        self.slots.add(nanoseconds, to: histogram.sum)
-    }
 
     private func recordAttemptChange(from: Int, to: Int) {
         self.counts.withLockedValue { counts in

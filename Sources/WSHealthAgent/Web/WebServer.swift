@@ -43,16 +43,7 @@ struct WebServer {
         var logger = self.agent.logger
         logger[metadataKey: "component"] = "web"
         let agent = self.agent
-        // Scrapes are answered on the web loop (`ScrapeHandler`), everything else by the router.
-        let registry = agent.metrics
-        var server = HTTPServerBuilder { responder in
-            WebChannel(
-                responder: responder,
-                configuration: Self.http1,
-                registry: registry,
-                authenticator: authenticator
-            )
-        }
+        var server = HTTPServerBuilder.http1(configuration: Self.http1)
         if let tls = web.tlsServer {
             server = try .tls(server, tlsConfiguration: Self.tlsConfiguration(tls))
         }

@@ -1,5 +1,5 @@
-public import Foundation
-public import Logging
+package import Foundation
+package import Logging
 import NIOPosix
 import Synchronization
 
@@ -16,12 +16,12 @@ import Synchronization
 /// that never posts never loads it.
 ///
 /// Call ``shutdown()`` before releasing the client.
-public final class CurlHTTPClient: Sendable {
+package final class CurlHTTPClient: Sendable {
     /// How many bytes of a response body are kept, for error logs.
-    public static let maxRecordedBodyBytes = 4096
+    package static let maxRecordedBodyBytes = 4096
 
     /// How many transfers run at once; more requests wait for a thread.
-    public let threadCount: Int
+    package let threadCount: Int
 
     private let pool: NIOThreadPool
     private let handles: Mutex<HandleStore>
@@ -37,7 +37,7 @@ public final class CurlHTTPClient: Sendable {
 
     /// Starts a client with `threadCount` threads (at least 1). `now` dates answers, for a
     /// `Retry-After` given as an HTTP-date.
-    public init(
+    package init(
         threadCount: Int = 2,
         userAgent: String = "wshealth",
         logger: Logger = Logger(label: "wshealth.alerting.http"),
@@ -56,7 +56,7 @@ public final class CurlHTTPClient: Sendable {
     /// free thread, then for at most the request's total timeout. Never throws: a client that
     /// is shut down, or a task cancelled while waiting for a thread, gives
     /// ``HTTPTransportFailure/Reason/cancelled``; a transfer already running is not interrupted.
-    public func post(_ request: HTTPPostRequest) async -> HTTPPostResult {
+    package func post(_ request: HTTPPostRequest) async -> HTTPPostResult {
         let result: HTTPPostResult
         do {
             result = try await self.pool.runIfActive { self.postOnPoolThread(request) }
@@ -86,7 +86,7 @@ public final class CurlHTTPClient: Sendable {
     /// Stops the threads, after the transfers running now end, and frees the easy handles.
     /// Requests still waiting for a thread, and any made later, fail with
     /// ``HTTPTransportFailure/Reason/cancelled``. Calling it again does nothing.
-    public func shutdown() async {
+    package func shutdown() async {
         let first = self.handles.withLock { store in
             defer { store.isShutDown = true }
             return !store.isShutDown

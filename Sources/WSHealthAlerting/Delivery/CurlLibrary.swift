@@ -7,11 +7,11 @@ import CCurl
 /// process, the first time a receiver is set up; the process keeps it until it exits. Every
 /// other libcurl call of this module comes after a successful load: ``CurlEasyHandle`` and
 /// ``CurlURL``, which own all the others' arguments, check ``isLoaded`` first.
-public enum CurlLibrary {
+package enum CurlLibrary {
     /// Loads libcurl if it is not loaded yet and returns its version
     /// (`libcurl/7.88.1 OpenSSL/3.0.17 ...`); throws why it cannot be loaded, every time.
     @discardableResult
-    public static func load() throws(CurlLibraryError) -> String {
+    package static func load() throws(CurlLibraryError) -> String {
         try self.outcome.get()
     }
 
@@ -38,15 +38,15 @@ public enum CurlLibrary {
 
 /// Why libcurl could not be loaded: the library asked for and the dynamic linker's (or
 /// libcurl's) own words.
-public struct CurlLibraryError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct CurlLibraryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file asked for, `libcurl.so.4` unless a test says otherwise.
-    public var library: String
+    package var library: String
     /// `libcurl.so.4: cannot open shared object file: No such file or directory`, or the
     /// missing function, or the failed `curl_global_init`.
-    public var reason: String
+    package var reason: String
 
     /// `alert delivery needs libcurl (libcurl.so.4, Debian's libcurl4 package): ...`.
-    public var description: String {
+    package var description: String {
         "alert delivery needs libcurl (\(self.library), Debian's libcurl4 package): \(self.reason)"
     }
 }

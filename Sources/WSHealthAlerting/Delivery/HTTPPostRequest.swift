@@ -2,28 +2,28 @@
 ///
 /// The URL of a webhook is a secret (Slack's carries its key in the path, others in the
 /// query): nothing the client reports or logs contains more of it than ``origin``: scheme, host and port.
-public struct HTTPPostRequest: Sendable, Hashable {
+package struct HTTPPostRequest: Sendable, Hashable {
     /// An `http://` or `https://` URL; any other scheme fails with ``HTTPTransportFailure/Reason/invalidRequest``.
-    public var url: String
+    package var url: String
     /// Extra header fields. A `Content-Type` here replaces the default `application/json`.
     /// Names must be tokens and values must not contain CR or LF, or the request fails with
     /// ``HTTPTransportFailure/Reason/invalidRequest`` before anything is sent.
-    public var headers: [String: String]
+    package var headers: [String: String]
     /// The body, sent as is (it may contain any byte).
-    public var body: [UInt8]
+    package var body: [UInt8]
     /// How long to wait for the TCP (and TLS) connection; at least 1 ms.
-    public var connectTimeout: Duration
+    package var connectTimeout: Duration
     /// How long the whole exchange may take, connection included; at least 1 ms.
-    public var totalTimeout: Duration
+    package var totalTimeout: Duration
     /// A PEM file of CA certificates to trust instead of the system's; nil uses the system's.
-    public var caFile: String?
+    package var caFile: String?
     /// Skips certificate and host name verification (for tests only).
-    public var insecureSkipVerify: Bool
+    package var insecureSkipVerify: Bool
     /// Credentials for the `Authorization` header, if any.
-    public var authorization: Authorization?
+    package var authorization: Authorization?
 
     /// Credentials sent in the `Authorization` header.
-    public enum Authorization: Sendable, Hashable {
+    package enum Authorization: Sendable, Hashable {
         /// `Authorization: Basic base64(username:password)`.
         case basic(username: String, password: String)
         /// `Authorization: Bearer token`.
@@ -32,7 +32,7 @@ public struct HTTPPostRequest: Sendable, Hashable {
 
     /// Creates a request; the defaults are a JSON `POST` with a 5 s connect and 10 s total timeout,
     /// verified against the system's trust store.
-    public init(
+    package init(
         url: String,
         headers: [String: String] = [:],
         body: [UInt8],
@@ -53,11 +53,11 @@ public struct HTTPPostRequest: Sendable, Hashable {
     }
 
     /// The `Content-Type` sent when ``headers`` has none.
-    public static let defaultContentType = "application/json"
+    package static let defaultContentType = "application/json"
 }
 
 extension HTTPPostRequest {
     /// `scheme://host:port` of ``url``, the most of it that may be logged; a placeholder when
     /// the URL does not parse.
-    public var origin: String { CurlURL.origin(of: self.url) }
+    package var origin: String { CurlURL.origin(of: self.url) }
 }

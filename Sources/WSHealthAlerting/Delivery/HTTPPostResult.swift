@@ -1,37 +1,37 @@
 /// How a ``CurlHTTPClient/post(_:)`` ended: the receiver answered, or it could not be reached.
-public enum HTTPPostResult: Sendable, Hashable {
+package enum HTTPPostResult: Sendable, Hashable {
     /// The receiver answered, with any status (a 500 is an answer too).
     case response(HTTPPostResponse)
     /// No answer: refused, timed out, DNS, TLS, a broken connection, or the request was never sent.
     case failure(HTTPTransportFailure)
 
     /// The answer, if there was one.
-    public var response: HTTPPostResponse? {
+    package var response: HTTPPostResponse? {
         guard case .response(let response) = self else { return nil }
         return response
     }
 
     /// The failure, if there was no answer.
-    public var failure: HTTPTransportFailure? {
+    package var failure: HTTPTransportFailure? {
         guard case .failure(let failure) = self else { return nil }
         return failure
     }
 }
 
 /// A receiver's answer to a ``HTTPPostRequest``.
-public struct HTTPPostResponse: Sendable, Hashable {
+package struct HTTPPostResponse: Sendable, Hashable {
     /// The status code of the final response (redirects are not followed: a 3xx comes back as is).
-    public var status: Int
+    package var status: Int
     /// What the `Retry-After` header asked for, delay-seconds or HTTP-date (measured from the
     /// client's `now` when the answer arrived, zero if past); nil when absent or unreadable.
-    public var retryAfter: Duration?
+    package var retryAfter: Duration?
     /// The start of the body, at most ``CurlHTTPClient/maxRecordedBodyBytes`` bytes, for logs.
-    public var bodyPrefix: [UInt8]
+    package var bodyPrefix: [UInt8]
     /// Whether the body was longer than ``bodyPrefix``.
-    public var bodyTruncated: Bool
+    package var bodyTruncated: Bool
 
     /// Creates a response.
-    public init(status: Int, retryAfter: Duration? = nil, bodyPrefix: [UInt8] = [], bodyTruncated: Bool = false) {
+    package init(status: Int, retryAfter: Duration? = nil, bodyPrefix: [UInt8] = [], bodyTruncated: Bool = false) {
         self.status = status
         self.retryAfter = retryAfter
         self.bodyPrefix = bodyPrefix
@@ -39,8 +39,8 @@ public struct HTTPPostResponse: Sendable, Hashable {
     }
 
     /// Whether the status is 2xx.
-    public var isSuccess: Bool { (200...299).contains(self.status) }
+    package var isSuccess: Bool { (200...299).contains(self.status) }
 
     /// ``bodyPrefix`` as text (invalid UTF-8 replaced), for a log line.
-    public var bodyText: String { String(decoding: self.bodyPrefix, as: UTF8.self) }
+    package var bodyText: String { String(decoding: self.bodyPrefix, as: UTF8.self) }
 }

@@ -2,24 +2,24 @@
 ///
 /// ``detail`` is safe to log and to show: it names the receiver by scheme, host and port
 /// only, never by path, query or credentials (webhook URLs carry keys).
-public struct HTTPTransportFailure: Error, Sendable, Hashable, CustomStringConvertible {
+package struct HTTPTransportFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// Why, as a small fixed set (a metric label).
-    public var reason: Reason
+    package var reason: Reason
     /// What happened, for a log line: `http://127.0.0.1:9093: Couldn't connect to server (Connection refused)`.
-    public var detail: String
+    package var detail: String
 
     /// Creates a failure.
-    public init(reason: Reason, detail: String) {
+    package init(reason: Reason, detail: String) {
         self.reason = reason
         self.detail = detail
     }
 
     /// `refused: http://127.0.0.1:9093: Couldn't connect to server (Connection refused)`.
-    public var description: String { "\(self.reason.rawValue): \(self.detail)" }
+    package var description: String { "\(self.reason.rawValue): \(self.detail)" }
 
     /// Why a request got no answer, derived from libcurl's `CURLcode` (and `errno` for a
     /// failed connect); the raw values suit a `reason` label.
-    public enum Reason: String, Sendable, Hashable, CaseIterable {
+    package enum Reason: String, Sendable, Hashable, CaseIterable {
         /// Nothing listens on the port (`ECONNREFUSED`).
         case refused
         /// The connect timeout or the total timeout expired.

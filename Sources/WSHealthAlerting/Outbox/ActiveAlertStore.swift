@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// The alerts firing right now, kept on disk so that the rules evaluator, restored from it at
 /// start, does not notify again an alert that was already firing before a restart.
@@ -7,17 +7,17 @@ public import Foundation
 /// durably on every ``save(_:)``. A file that cannot be read is moved into a `damaged`
 /// directory beside it and reported; the evaluator then starts empty, which at worst notifies
 /// a still-true alert once more (the outbox has no record of delivered ones), never loses one.
-public struct ActiveAlertStore: Sendable {
+package struct ActiveAlertStore: Sendable {
     /// The file.
-    public let file: URL
+    package let file: URL
 
     /// A store in `file`.
-    public init(file: URL) {
+    package init(file: URL) {
         self.file = file
     }
 
     /// The store under the agent's `--storage.path`: `<storagePath>/alerting/active-alerts.json`.
-    public init(storagePath: URL) {
+    package init(storagePath: URL) {
         self.init(
             file: storagePath.appendingPathComponent("alerting", isDirectory: true)
                 .appendingPathComponent("active-alerts.json")
@@ -25,7 +25,7 @@ public struct ActiveAlertStore: Sendable {
     }
 
     /// Replaces the stored set with `alerts`, atomically and durably.
-    public func save(_ alerts: [Alert]) throws(OutboxError) {
+    package func save(_ alerts: [Alert]) throws(OutboxError) {
         let stored = StoredAlerts(
             version: StoredAlerts.currentVersion,
             alerts: alerts.sorted { $0.fingerprint < $1.fingerprint }
@@ -44,7 +44,7 @@ public struct ActiveAlertStore: Sendable {
 
     /// The stored alerts: none if nothing was saved yet; none and the damage if the file
     /// could not be used (it is moved aside).
-    public func load() -> LoadResult {
+    package func load() -> LoadResult {
         guard FileManager.default.fileExists(atPath: self.file.path) else {
             return LoadResult(alerts: [], damaged: nil)
         }
@@ -68,14 +68,14 @@ public struct ActiveAlertStore: Sendable {
     }
 
     /// What ``load()`` found.
-    public struct LoadResult: Sendable, Hashable {
+    package struct LoadResult: Sendable, Hashable {
         /// The alerts firing when they were last saved, sorted by fingerprint.
-        public var alerts: [Alert]
+        package var alerts: [Alert]
         /// The file, if it could not be used.
-        public var damaged: DamagedFile?
+        package var damaged: DamagedFile?
 
         /// Creates a result.
-        public init(alerts: [Alert], damaged: DamagedFile?) {
+        package init(alerts: [Alert], damaged: DamagedFile?) {
             self.alerts = alerts
             self.damaged = damaged
         }

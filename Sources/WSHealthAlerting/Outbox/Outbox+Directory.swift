@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 
 extension Outbox {
     /// The directory of `receiver`'s outbox under the agent's `--storage.path`:
     /// `<storagePath>/alerting/outbox/<receiver>/`, the name escaped by
     /// ``directoryName(forReceiver:)``.
-    public static func directory(storagePath: URL, receiver: String) -> URL {
+    package static func directory(storagePath: URL, receiver: String) -> URL {
         storagePath
             .appendingPathComponent("alerting", isDirectory: true)
             .appendingPathComponent("outbox", isDirectory: true)
@@ -15,7 +15,7 @@ extension Outbox {
     /// stay, and so does `.` except in first place; every other byte of the UTF-8 becomes
     /// `%XX`. So `am`, `team/ops` and `..` map to `am`, `team%2Fops` and `%2E.`; the empty
     /// name maps to `%`.
-    public static func directoryName(forReceiver receiver: String) -> String {
+    package static func directoryName(forReceiver receiver: String) -> String {
         guard !receiver.isEmpty else { return "%" }
         var name = ""
         for (index, byte) in receiver.utf8.enumerated() {

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 import Synchronization
 
 /// The durable queue of notifications for one receiver: a notification accepted by
@@ -23,16 +23,16 @@ import Synchronization
 ///
 /// Thread-safe; all file I/O happens under one lock, on the caller's thread, and blocks for
 /// the `fsync`s (run it off event loops).
-public final class Outbox: Sendable {
+package final class Outbox: Sendable {
     /// The default number of pending notifications kept per receiver.
-    public static let defaultCapacity = 1000
+    package static let defaultCapacity = 1000
 
     /// The receiver's directory.
-    public let directory: URL
+    package let directory: URL
     /// The most notifications kept; beyond it the least useful are dropped.
-    public let capacity: Int
+    package let capacity: Int
     /// What opening the outbox found: damaged files skipped and moved aside, entries dropped.
-    public let loadReport: OutboxLoadReport
+    package let loadReport: OutboxLoadReport
 
     private let state: Mutex<State>
 
@@ -45,7 +45,7 @@ public final class Outbox: Sendable {
 
     /// Opens (creating it if needed) the outbox of `receiver` under the agent's
     /// `--storage.path`: `<storagePath>/alerting/outbox/<receiver>/`.
-    public convenience init(
+    package convenience init(
         storagePath: URL,
         receiver: String,
         capacity: Int = Outbox.defaultCapacity
@@ -56,7 +56,7 @@ public final class Outbox: Sendable {
     /// Opens (creating it if needed) the outbox stored in `directory`, loading what it holds.
     /// Damaged entries are skipped, moved into `directory/damaged/` and reported in
     /// ``loadReport``; only a directory that cannot be created or listed throws.
-    public init(directory: URL, capacity: Int = Outbox.defaultCapacity) throws(OutboxError) {
+    package init(directory: URL, capacity: Int = Outbox.defaultCapacity) throws(OutboxError) {
         precondition(capacity >= 1, "an outbox needs a capacity of at least 1, got \(capacity)")
         self.directory = directory
         self.capacity = capacity
@@ -66,17 +66,17 @@ public final class Outbox: Sendable {
     }
 
     /// The pending notifications, oldest first.
-    public var pending: [OutboxEntry] {
+    package var pending: [OutboxEntry] {
         self.state.withLock { $0.entries }
     }
 
     /// How many notifications are pending (`wshealth_notification_queue_length`).
-    public var count: Int {
+    package var count: Int {
         self.state.withLock { $0.entries.count }
     }
 
     /// The sequence the next accepted notification will get.
-    public var nextSequence: UInt64 {
+    package var nextSequence: UInt64 {
         self.state.withLock { $0.nextSequence }
     }
 
@@ -85,7 +85,7 @@ public final class Outbox: Sendable {
     /// full, the least useful notifications are dropped (possibly this one): count
     /// ``OutboxEnqueueResult/dropped`` and tell the delivery machine.
     @discardableResult
-    public func enqueue(_ alert: Alert, at now: Date = Date()) throws(OutboxError) -> OutboxEnqueueResult {
+    package func enqueue(_ alert: Alert, at now: Date = Date()) throws(OutboxError) -> OutboxEnqueueResult {
         try self.state.withLock { (state: inout State) throws(OutboxError) -> OutboxEnqueueResult in
             let fingerprint = alert.fingerprint
             if let latest = state.entries.last(where: { $0.fingerprint == fingerprint }), latest.status == alert.status
@@ -125,7 +125,7 @@ public final class Outbox: Sendable {
     /// Removes delivered (or abandoned) notifications, durably; sequences not pending are
     /// ignored. Returns the entries removed.
     @discardableResult
-    public func remove(_ sequences: some Sequence<UInt64>) throws(OutboxError) -> [OutboxEntry] {
+    package func remove(_ sequences: some Sequence<UInt64>) throws(OutboxError) -> [OutboxEntry] {
         let wanted = Set(sequences)
         return try self.state.withLock { (state: inout State) throws(OutboxError) -> [OutboxEntry] in
             let removed = state.entries.filter { wanted.contains($0.sequence) }
@@ -151,18 +151,18 @@ public final class Outbox: Sendable {
 }
 
 /// What ``Outbox/enqueue(_:at:)`` did.
-public struct OutboxEnqueueResult: Sendable, Hashable {
+package struct OutboxEnqueueResult: Sendable, Hashable {
     /// The new pending entry, to hand to the delivery machine; nil when the notification was
     /// a duplicate, or was itself the one dropped to keep the capacity.
-    public var entry: OutboxEntry?
+    package var entry: OutboxEntry?
     /// The pending entry this notification duplicates, if it was a duplicate.
-    public var duplicateOf: OutboxEntry?
+    package var duplicateOf: OutboxEntry?
     /// The notifications dropped to keep the capacity (possibly the new one), for
     /// `wshealth_notifications_dropped_total` and the delivery machine.
-    public var dropped: [OutboxEntry]
+    package var dropped: [OutboxEntry]
 
     /// Creates a result.
-    public init(entry: OutboxEntry?, duplicateOf: OutboxEntry?, dropped: [OutboxEntry]) {
+    package init(entry: OutboxEntry?, duplicateOf: OutboxEntry?, dropped: [OutboxEntry]) {
         self.entry = entry
         self.duplicateOf = duplicateOf
         self.dropped = dropped

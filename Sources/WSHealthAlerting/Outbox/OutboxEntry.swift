@@ -1,21 +1,21 @@
-public import Foundation
+package import Foundation
 
 /// One notification waiting in a receiver's outbox: a snapshot of an alert (its status is part
 /// of it: firing while it has no end, resolved once it has one), numbered in the order it was
 /// accepted.
-public struct OutboxEntry: Sendable, Hashable, Codable {
+package struct OutboxEntry: Sendable, Hashable, Codable {
     /// The order of acceptance within one receiver's outbox: increasing, never reused, and
     /// continued across restarts.
-    public let sequence: UInt64
+    package let sequence: UInt64
     /// When the outbox accepted the notification (the start of the notification latency).
-    public let enqueuedAt: Date
+    package let enqueuedAt: Date
     /// The alert as it was when the notification was made.
-    public let alert: Alert
+    package let alert: Alert
     /// The alert's fingerprint, kept so that batching and de-duplication need not hash labels.
-    public let fingerprint: String
+    package let fingerprint: String
 
     /// Creates an entry; the fingerprint is the alert's.
-    public init(sequence: UInt64, enqueuedAt: Date, alert: Alert) {
+    package init(sequence: UInt64, enqueuedAt: Date, alert: Alert) {
         self.sequence = sequence
         self.enqueuedAt = enqueuedAt
         self.alert = alert
@@ -23,5 +23,5 @@ public struct OutboxEntry: Sendable, Hashable, Codable {
     }
 
     /// Whether this notification says the alert fires or has resolved.
-    public var status: AlertStatus { self.alert.status }
+    package var status: AlertStatus { self.alert.status }
 }

@@ -1,7 +1,7 @@
 /// A failure of the outbox's storage: a directory that cannot be created, a write or a
 /// removal the file system refused. Damaged entries are not errors: they are reported in
 /// ``OutboxLoadReport``.
-public struct OutboxError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct OutboxError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Hashable, Sendable {
         case system(operation: String, path: String, errno: Int32, message: String)
         case encoding(path: String, message: String)
@@ -24,14 +24,14 @@ public struct OutboxError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path the failure concerns.
-    public var path: String {
+    package var path: String {
         switch self.code {
         case .system(_, let path, _, _), .encoding(let path, _): path
         }
     }
 
     /// `open /data/alerting/outbox/am/…: Permission denied (errno 13)`.
-    public var description: String {
+    package var description: String {
         switch self.code {
         case .system(let operation, let path, let errno, let message):
             "\(operation) \(path): \(message) (errno \(errno))"

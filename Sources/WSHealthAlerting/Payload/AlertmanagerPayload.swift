@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// The body of Alertmanager's `POST /api/v2/alerts`: a JSON array of postable alerts.
 ///
@@ -7,14 +7,14 @@ public import Foundation
 ///   "generatorURL": "http://agent-1:9100/", "labels": {"alertname": "…"},
 ///   "startsAt": "2024-05-01T12:00:00Z"}]
 /// ```
-public enum AlertmanagerPayload {
+package enum AlertmanagerPayload {
     /// The request body for `alerts`.
     ///
     /// A firing alert is sent with `endsAt` = `firingEndsAt`, which the caller sets to now + 4 ×
     /// the resend interval: Alertmanager resolves an alert that stops being re-sent once that
     /// time passes, as it does for Prometheus. A resolved alert is sent with its own `endsAt`.
     /// `generatorURL` must be an absolute URL; nil leaves the field out.
-    public static func body(for alerts: [Alert], firingEndsAt: Date, generatorURL: String? = nil) -> Data {
+    package static func body(for alerts: [Alert], firingEndsAt: Date, generatorURL: String? = nil) -> Data {
         PayloadJSON.encode(
             alerts.map { alert in
                 PostableAlert(

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// A Slack incoming-webhook message, `{"text": "…"}`, which Mattermost accepts as well: one
 /// line per alert.
@@ -7,16 +7,16 @@ public import Foundation
 /// [FIRING] WebSocket target api: down — no data from wss://api.example/ws: 0 of 3 sessions receive data
 /// [RESOLVED] WebSocket target api: data stale — no message for 45s on 2 of 3 sessions to wss://api.example/ws
 /// ```
-public enum SlackPayload {
+package enum SlackPayload {
     /// The request body for `alerts`.
-    public static func body(for alerts: [Alert]) -> Data {
+    package static func body(for alerts: [Alert]) -> Data {
         PayloadJSON.encode(["text": Self.text(for: alerts)])
     }
 
     /// The message text: per alert `[FIRING]` or `[RESOLVED]`, the summary, the description,
     /// and the runbook when there is one. `&`, `<` and `>` are escaped as Slack requires of
     /// message text (its link and mention syntax); Mattermost shows the entities as characters.
-    public static func text(for alerts: [Alert]) -> String {
+    package static func text(for alerts: [Alert]) -> String {
         alerts.map { alert in
             let summary =
                 alert.annotations["summary"]

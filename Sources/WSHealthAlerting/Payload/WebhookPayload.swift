@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// Alertmanager's webhook payload, version 4, so that every receiver built for Alertmanager
 /// webhooks takes wshealth's notifications unchanged.
@@ -10,16 +10,16 @@ public import Foundation
 /// `{}:{alertname="WebSocketTargetDown", instance="agent-1", target="api"}`; and `receiver` is
 /// the receiver's name with regular-expression metacharacters escaped (Alertmanager passes it
 /// through Go's `regexp.QuoteMeta`).
-public enum WebhookPayload {
+package enum WebhookPayload {
     /// The labels that make a group: one group per alert identity (severity follows from the
     /// alert name), so a firing and its resolved notification share a `groupKey`.
-    public static let defaultGroupBy = ["alertname", "instance", "target"]
+    package static let defaultGroupBy = ["alertname", "instance", "target"]
 
     /// The request body for `alerts`, sent to receiver `receiver`.
     ///
     /// `groupLabels` are the `groupBy` labels whose value all alerts share. `externalURL` is
     /// the agent's base URL; `generatorURL` is each alert's link back to the agent.
-    public static func body(
+    package static func body(
         for alerts: [Alert],
         receiver: String,
         externalURL: String,

@@ -8,7 +8,7 @@ extension DeliveryStateMachine {
     /// Entries must come in sequence order: an entry numbered at or below the highest already
     /// handed over is taken for one the machine has (or had) and ignored. Enqueueing and
     /// calling this from the one task or actor that owns the machine gives that order.
-    public mutating func notificationsAvailable(_ entries: [OutboxEntry], dropped: [OutboxEntry] = []) -> Action {
+    package mutating func notificationsAvailable(_ entries: [OutboxEntry], dropped: [OutboxEntry] = []) -> Action {
         if !dropped.isEmpty {
             let droppedSequences = Set(dropped.map(\.sequence))
             self.pending.removeAll { droppedSequences.contains($0.sequence) }
@@ -30,7 +30,7 @@ extension DeliveryStateMachine {
     /// The request in flight ended with `outcome`. A 2xx delivers the batch and resets the
     /// backoff; a network error, 5xx or 429 puts the batch back first and schedules a retry;
     /// any other answer abandons the batch. Then the next batch is sent, if any.
-    public mutating func sendFinished(_ outcome: Outcome) -> Action {
+    package mutating func sendFinished(_ outcome: Outcome) -> Action {
         guard case .sending(let batch) = self.phase else {
             preconditionFailure("Invalid state: \(self.phase): no request in flight")
         }
@@ -71,7 +71,7 @@ extension DeliveryStateMachine {
     }
 
     /// The retry timer fired: the failed batch (and what follows it) is sent again.
-    public mutating func retryTimerFired() -> Action {
+    package mutating func retryTimerFired() -> Action {
         guard case .waitingToRetry = self.phase else { return .none }
         self.phase = .idle
         var action = Action()
@@ -81,7 +81,7 @@ extension DeliveryStateMachine {
 
     /// The agent shuts down: no new request starts; a request in flight finishes (feed its
     /// ``sendFinished(_:)``), then ``isStopped``. Undelivered entries stay in the outbox.
-    public mutating func shutdown() -> Action {
+    package mutating func shutdown() -> Action {
         self.isShuttingDown = true
         switch self.phase {
         case .idle:

@@ -1,6 +1,6 @@
 extension DeliveryStateMachine {
     /// How a request ended, as the HTTP client saw it.
-    public enum Outcome: Hashable, Sendable {
+    package enum Outcome: Hashable, Sendable {
         /// The receiver answered 2xx.
         case delivered
         /// The receiver answered with this status (a 2xx counts as delivered), and the
@@ -11,30 +11,30 @@ extension DeliveryStateMachine {
     }
 
     /// A failed request: the metric's reason, a line for the log, and whether it is retried.
-    public struct Failure: Hashable, Sendable, CustomStringConvertible {
+    package struct Failure: Hashable, Sendable, CustomStringConvertible {
         /// The `reason` label.
-        public var reason: FailureReason
+        package var reason: FailureReason
         /// `HTTP 503`, or the transport error.
-        public var detail: String
+        package var detail: String
         /// Whether the batch will be retried; false when it was abandoned.
-        public var willRetry: Bool
+        package var willRetry: Bool
 
         /// Creates a failure.
-        public init(reason: FailureReason, detail: String, willRetry: Bool) {
+        package init(reason: FailureReason, detail: String, willRetry: Bool) {
             self.reason = reason
             self.detail = detail
             self.willRetry = willRetry
         }
 
         /// `http_5xx (HTTP 503), retrying`.
-        public var description: String {
+        package var description: String {
             "\(self.reason.rawValue) (\(self.detail)), \(self.willRetry ? "retrying" : "given up")"
         }
     }
 
     /// Why a request failed: the `reason` label of `wshealth_notification_failures_total`,
     /// a small fixed set (export 0 for each of ``allCases``).
-    public enum FailureReason: String, Hashable, Sendable, CaseIterable {
+    package enum FailureReason: String, Hashable, Sendable, CaseIterable {
         /// No HTTP answer (retried).
         case network
         /// 429 Too Many Requests (retried, honouring `Retry-After`).

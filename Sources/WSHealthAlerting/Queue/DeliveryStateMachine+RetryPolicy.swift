@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 extension DeliveryStateMachine {
     /// The delay before retrying a failed request: exponential from ``initialDelay``, capped
@@ -16,18 +16,18 @@ extension DeliveryStateMachine {
     /// half, so a delay lies in [backoff / 2, backoff). Full jitter (0…backoff) spreads
     /// clients best but can retry a down receiver at once; equal jitter keeps a floor that
     /// grows with every failure, and a single agent does not need more spreading than that.
-    public struct RetryPolicy: Hashable, Sendable {
+    package struct RetryPolicy: Hashable, Sendable {
         /// The backoff after the first failure.
-        public var initialDelay: Duration
+        package var initialDelay: Duration
         /// The longest backoff.
-        public var maxDelay: Duration
+        package var maxDelay: Duration
         /// The longest `Retry-After` honoured; a longer one waits this long.
-        public var maxRetryAfter: Duration
+        package var maxRetryAfter: Duration
         /// How the backoff is randomized.
-        public var jitter: Jitter
+        package var jitter: Jitter
 
         /// Creates a policy; `maxDelay` is at least `initialDelay`.
-        public init(
+        package init(
             initialDelay: Duration = .seconds(1),
             maxDelay: Duration = .seconds(300),
             maxRetryAfter: Duration = .seconds(600),
@@ -40,7 +40,7 @@ extension DeliveryStateMachine {
         }
 
         /// How a backoff is randomized.
-        public enum Jitter: Hashable, Sendable {
+        package enum Jitter: Hashable, Sendable {
             /// The backoff exactly (for tests and diagrams).
             case none
             /// backoff / 2 + random × backoff / 2.
@@ -50,7 +50,7 @@ extension DeliveryStateMachine {
         }
 
         /// The backoff after `failures` failed requests in a row (1-based), before jitter.
-        public func backoff(afterFailures failures: Int) -> Duration {
+        package func backoff(afterFailures failures: Int) -> Duration {
             let doublings = min(max(failures - 1, 0), 62)
             var delay = self.initialDelay
             for _ in 0..<doublings {
@@ -63,7 +63,7 @@ extension DeliveryStateMachine {
         /// The delay after `failures` failed requests in a row, `unitRandom` being a sample in
         /// 0..<1: the jittered backoff, or the receiver's `retryAfter` (capped at
         /// ``maxRetryAfter``) when that is longer.
-        public func delay(afterFailures failures: Int, unitRandom: Double, retryAfter: Duration? = nil) -> Duration {
+        package func delay(afterFailures failures: Int, unitRandom: Double, retryAfter: Duration? = nil) -> Duration {
             let backoff = self.backoff(afterFailures: failures)
             let unit = min(max(unitRandom, 0), 1)
             let jittered: Duration =
@@ -79,7 +79,7 @@ extension DeliveryStateMachine {
         /// The duration a `Retry-After` header asks for: delay-seconds (`120`) or an HTTP-date
         /// (`Wed, 21 Oct 2015 07:28:00 GMT`, measured from `now`, zero if past); nil if the
         /// value is neither.
-        public static func retryAfter(header: String, now: Date) -> Duration? {
+        package static func retryAfter(header: String, now: Date) -> Duration? {
             let value = header.trimmingCharacters(in: .whitespaces)
             if !value.isEmpty, value.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 return Int64(value).map { .seconds($0) } ?? .seconds(Int64.max / 1_000_000_000_000)

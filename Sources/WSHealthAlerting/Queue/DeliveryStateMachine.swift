@@ -22,9 +22,9 @@ import WSConnectionStateMachine
 /// - on ``Next/scheduleRetry(after:)``, sleep that long, then ``retryTimerFired()``; on
 ///   ``Next/cancelRetry``, cancel the sleep;
 /// - at shutdown, ``shutdown()``, and wait for ``isStopped`` (the request in flight finishes).
-public struct DeliveryStateMachine: Sendable {
+package struct DeliveryStateMachine: Sendable {
     /// How the machine batches and retries.
-    public let configuration: Configuration
+    package let configuration: Configuration
 
     var phase: Phase
     /// Entries waiting (not in flight), in sequence order.
@@ -40,7 +40,7 @@ public struct DeliveryStateMachine: Sendable {
     var random: SplitMix64
 
     /// Creates an idle machine; `seed` drives the retry jitter.
-    public init(configuration: Configuration = Configuration(), seed: UInt64 = 0) {
+    package init(configuration: Configuration = Configuration(), seed: UInt64 = 0) {
         self.configuration = configuration
         self.phase = .idle
         self.pending = []
@@ -52,29 +52,29 @@ public struct DeliveryStateMachine: Sendable {
     }
 
     /// Notifications not yet delivered, in flight included (`wshealth_notification_queue_length`).
-    public var queueLength: Int {
+    package var queueLength: Int {
         self.pending.count + (self.inFlight?.entries.count(where: { !self.droppedInFlight.contains($0.sequence) }) ?? 0)
     }
 
     /// The batch of the request in flight, if any.
-    public var inFlight: Batch? {
+    package var inFlight: Batch? {
         if case .sending(let batch) = self.phase { return batch }
         return nil
     }
 
     /// Whether the machine waits for its retry timer.
-    public var isWaitingToRetry: Bool {
+    package var isWaitingToRetry: Bool {
         if case .waitingToRetry = self.phase { return true }
         return false
     }
 
     /// Requests failed in a row since the receiver last answered (reset by a 2xx, or by an
     /// answer that abandons a batch).
-    public var consecutiveFailures: Int { self.failures }
+    package var consecutiveFailures: Int { self.failures }
 
     /// Whether ``shutdown()`` was called and no request is in flight any more: the driver can
     /// return. Undelivered entries stay in the outbox for the next start.
-    public var isStopped: Bool {
+    package var isStopped: Bool {
         if case .stopped = self.phase { return true }
         return false
     }
@@ -82,14 +82,14 @@ public struct DeliveryStateMachine: Sendable {
 
 extension DeliveryStateMachine {
     /// How a machine batches and retries.
-    public struct Configuration: Hashable, Sendable {
+    package struct Configuration: Hashable, Sendable {
         /// The most notifications in one request (Alertmanager and webhooks take arrays).
-        public var maxBatchSize: Int
+        package var maxBatchSize: Int
         /// The delays between failed requests.
-        public var retry: RetryPolicy
+        package var retry: RetryPolicy
 
         /// Creates a configuration; `maxBatchSize` is at least 1.
-        public init(maxBatchSize: Int = 64, retry: RetryPolicy = RetryPolicy()) {
+        package init(maxBatchSize: Int = 64, retry: RetryPolicy = RetryPolicy()) {
             self.maxBatchSize = max(1, maxBatchSize)
             self.retry = retry
         }

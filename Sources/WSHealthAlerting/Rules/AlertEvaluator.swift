@@ -1,5 +1,5 @@
-public import Foundation
-public import WSHealthConfig
+package import Foundation
+import WSHealthConfig
 
 /// The built-in alert rules as a pure state machine: fed one observation per target and
 /// the time, it returns the alerts that fired or resolved.
@@ -16,12 +16,12 @@ public import WSHealthConfig
 /// give keep firing, with their `startsAt` and no new notification, if their condition holds at
 /// the first evaluation, and resolve at it otherwise; restored alerts of an unknown rule or with
 /// other labels (another `instance`) resolve at the first evaluation.
-public struct AlertEvaluator: Sendable {
+package struct AlertEvaluator: Sendable {
     /// The `instance` label of every alert.
-    public let instance: String
+    package let instance: String
     /// The rules' settings; a change applies from the next evaluation (a disabled rule's
     /// alerts resolve, pending alerts are held to the new `for`).
-    public var settings: AlertRuleSettings
+    package var settings: AlertRuleSettings
 
     private var states: [Key: State] = [:]
     private var histories: [String: CounterHistory] = [:]
@@ -40,7 +40,7 @@ public struct AlertEvaluator: Sendable {
     }
 
     /// Creates an evaluator; `restoring` are the alerts that fired before a restart.
-    public init(instance: String, settings: AlertRuleSettings = AlertRuleSettings(), restoring: [Alert] = []) {
+    package init(instance: String, settings: AlertRuleSettings = AlertRuleSettings(), restoring: [Alert] = []) {
         self.instance = instance
         self.settings = settings
         for alert in restoring where alert.status == .firing {
@@ -58,7 +58,7 @@ public struct AlertEvaluator: Sendable {
 
     /// Every alert firing now, as in ``AlertEvaluation/firing`` (restored alerts included until
     /// the first evaluation has checked them).
-    public var firing: [Alert] {
+    package var firing: [Alert] {
         self.states.sorted { Self.precedes($0.key, $1.key) }.compactMap { _, state in
             if case .firing(let alert) = state { return alert }
             return nil
@@ -69,7 +69,7 @@ public struct AlertEvaluator: Sendable {
     ///
     /// Targets missing from `observations` are gone (a reload removed them): their alerts
     /// resolve and their history is forgotten. A target observed twice counts once, the last.
-    public mutating func evaluate(_ observations: [TargetObservation], now: Date) -> AlertEvaluation {
+    package mutating func evaluate(_ observations: [TargetObservation], now: Date) -> AlertEvaluation {
         var changes: [Alert] = []
         for var orphan in self.orphans {
             orphan.endsAt = now

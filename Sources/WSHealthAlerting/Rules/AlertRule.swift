@@ -2,7 +2,7 @@
 ///
 /// The raw value is the `alertname` label, so it is also the `alertname` label of the
 /// `wshealth_alerts_firing` gauge: `AlertRule.allCases` × targets are the series to export at 0.
-public enum AlertRule: String, CaseIterable, Hashable, Sendable {
+package enum AlertRule: String, CaseIterable, Hashable, Sendable {
     /// A session is in `error` because of authentication (HTTP 401/403 or close 1008).
     case authFailed = "WebSocketAuthFailed"
     /// A session ran out of reconnect attempts and is in `error`.
@@ -18,10 +18,10 @@ public enum AlertRule: String, CaseIterable, Hashable, Sendable {
     case lowSuccessRatio = "WebSocketLowSuccessRatio"
 
     /// The `alertname` label.
-    public var alertname: String { self.rawValue }
+    package var alertname: String { self.rawValue }
 
     /// The `severity` label.
-    public var severity: AlertSeverity {
+    package var severity: AlertSeverity {
         switch self {
         case .authFailed, .maxRetriesExceeded, .targetDown: .critical
         case .dataStale, .flapping, .lowSuccessRatio: .warning
@@ -30,7 +30,7 @@ public enum AlertRule: String, CaseIterable, Hashable, Sendable {
 }
 
 /// The `severity` label of an alert.
-public enum AlertSeverity: String, Hashable, Sendable {
+package enum AlertSeverity: String, Hashable, Sendable {
     /// Someone must act now.
     case critical
     /// Something degrades; look at it soon.

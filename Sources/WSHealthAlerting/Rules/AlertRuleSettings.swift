@@ -1,12 +1,12 @@
-public import WSHealthConfig
+package import WSHealthConfig
 
 /// How the built-in rules run: the configuration's `alerting.rules`, as decoded and validated
 /// by `WSHealthConfig` (the defaults are the README's table).
-public typealias AlertRuleSettings = AlertRulesConfiguration
+package typealias AlertRuleSettings = AlertRulesConfiguration
 
 extension AlertRulesConfiguration {
     /// The common settings of one rule.
-    public subscript(rule: AlertRule) -> Rule {
+    package subscript(rule: AlertRule) -> Rule {
         get {
             switch rule {
             case .authFailed: self.authFailed

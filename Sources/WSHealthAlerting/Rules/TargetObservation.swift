@@ -3,35 +3,35 @@
 ///
 /// The evaluator keeps earlier counter samples itself, so the owner reports plain totals and
 /// the windowed rules (`WebSocketFlapping`, `WebSocketLowSuccessRatio`) work out increases.
-public struct TargetObservation: Sendable, Hashable {
+package struct TargetObservation: Sendable, Hashable {
     /// The target's name: the `target` label.
-    public var target: String
+    package var target: String
     /// The target's URL with secrets removed, as it may appear in a notification.
-    public var url: String
+    package var url: String
     /// How many sessions the target runs.
-    public var sessions: Int
+    package var sessions: Int
     /// The configured maximum of consecutive reconnect attempts.
-    public var maxReconnectAttempts: Int
+    package var maxReconnectAttempts: Int
     /// Sessions in `error` because the server refused the credentials.
-    public var authFailedSessions: Int
+    package var authFailedSessions: Int
     /// Sessions in `error` because they ran out of reconnect attempts.
-    public var maxRetriesExceededSessions: Int
+    package var maxRetriesExceededSessions: Int
     /// Connected sessions whose data is stale.
-    public var staleSessions: Int
+    package var staleSessions: Int
     /// The longest time without a message among the stale sessions, for the description.
-    public var longestSilence: Duration?
+    package var longestSilence: Duration?
     /// Sessions in `receiving_data`.
-    public var receivingDataSessions: Int
+    package var receivingDataSessions: Int
     /// The highest consecutive reconnect attempt among the sessions.
-    public var highestReconnectAttempt: Int
+    package var highestReconnectAttempt: Int
     /// Why the target's most recent failed attempt failed: a `reason` label value such as
     /// `refused`, `timeout`, `auth_failed`.
-    public var lastFailureReason: String?
+    package var lastFailureReason: String?
     /// Counters since the agent started.
-    public var counters: TargetCounters
+    package var counters: TargetCounters
 
     /// Creates an observation; the counts default to a healthy target with no history.
-    public init(
+    package init(
         target: String,
         url: String,
         sessions: Int,
@@ -62,21 +62,21 @@ public struct TargetObservation: Sendable, Hashable {
 
 /// Cumulative counters of one target since the agent started; they only grow (a decrease is
 /// taken as a restart of the target and starts its window history again).
-public struct TargetCounters: Sendable, Hashable {
+package struct TargetCounters: Sendable, Hashable {
     /// Involuntary ends of open connections (every disconnect cause but `user_action`).
-    public var disconnects: Int
+    package var disconnects: Int
     /// Entries into `connected`.
-    public var enteredConnected: Int
+    package var enteredConnected: Int
     /// Entries into `error`.
-    public var enteredError: Int
+    package var enteredError: Int
     /// Connection attempts started.
-    public var attempts: Int
+    package var attempts: Int
     /// Connection attempts that failed (every `reason` of `wshealth_connection_failures_total`);
     /// with ``enteredConnected`` (the successful handshakes) the attempts that ended.
-    public var failedAttempts: Int
+    package var failedAttempts: Int
 
     /// Creates counters.
-    public init(
+    package init(
         disconnects: Int = 0,
         enteredConnected: Int = 0,
         enteredError: Int = 0,

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The agent's own series: what was built, and how the last configuration load went.
+///
+/// An agent exists only with a validated configuration, so it starts with a successful load.
+final class AgentStatistics: SeriesGroup {
+    let slots = MetricSlots(count: 3)
+    let lines: SeriesLines
+
+    private static let buildInfo = 0
+    private static let reloadSuccessful = 1
+    private static let reloadSuccessTimestamp = 2
+
+    init() {
+        var lines = SeriesLines.Builder(familyCount: MetricDescriptors.agent.count)
+        lines.add(
+            family: 0,
+            name: MetricDescriptors.buildInfo.name,
+            labels: [
+                ("version", BuildInfo.version), ("revision", BuildInfo.revision),
+                ("swift_version", BuildInfo.swiftVersion),
+            ],
+            value: .decimal(slot: Self.buildInfo)
+        )
+        lines.add(
+            family: 1,
+            name: MetricDescriptors.reloadSuccessful.name,
+            labels: [],
+            value: .decimal(slot: Self.reloadSuccessful)
+        )
+        lines.add(
+            family: 2,
+            name: MetricDescriptors.reloadSuccessTimestamp.name,
+            labels: [],
+            value: .decimal(slot: Self.reloadSuccessTimestamp)
+        )
+        self.lines = SeriesLines(lines)
+        self.slots.store(Self.bits(1), in: Self.buildInfo)
+        self.recordReload(success: true)
+    }
+
+    /// Records the outcome of a configuration load: `wshealth_config_last_reload_successful`
+    /// becomes 1 or 0; a success also sets `wshealth_config_last_reload_success_timestamp_seconds`
+    /// to now. A failed reload leaves the time of the last good one.
+    func recordReload(success: Bool) {
+        self.slots.update {
+            self.slots.store(Self.bits(success ? 1 : 0), in: Self.reloadSuccessful)
+            if success { self.slots.store(Self.bits(Date().timeIntervalSince1970), in: Self.reloadSuccessTimestamp) }
+        }
+    }
+
+    /// A gauge's value as a slot holds it.
+    static func bits(_ value: Double) -> Int { Int(bitPattern: UInt(value.bitPattern)) }
+}
