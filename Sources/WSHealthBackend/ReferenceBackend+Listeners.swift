@@ -7,7 +7,7 @@ extension ReferenceBackend {
     /// The WebSocket listener, bound on demand (first start, and reopen after a `down` fault);
     /// with `tlsContext` every accepted connection speaks TLS first.
     func makeWebSocketListener(verifier: TokenVerifier, tlsContext: NIOSSLContext?) -> WebSocketListener {
-        let endpoint = WebSocketEndpoint(
+        let route = WebSocketRoute(
             path: self.configuration.path,
             tlsContext: tlsContext,
             compression: self.configuration.compression,
@@ -20,13 +20,12 @@ extension ReferenceBackend {
         return WebSocketListener(
             eventLoop: eventLoop,
             logger: self.logger,
-            bind: { address in self.bindWebSocket(endpoint: endpoint, to: address) },
+            bind: { address in self.bindWebSocket(route: route, to: address) },
             dropConnections: { self.registry.closeConnections(includingPeers: true, on: eventLoop) }
         )
     }
 
-    private func bindWebSocket(endpoint: WebSocketEndpoint, to address: SocketAddress?) -> EventLoopFuture<any Channel>
-    {
+    private func bindWebSocket(route: WebSocketRoute, to address: SocketAddress?) -> EventLoopFuture<any Channel> {
         let bootstrap = ServerBootstrap(group: self.eventLoopGroup)
             // The 10,000-connection benchmark connects in bursts: keep a deep accept queue.
             .serverChannelOption(.backlog, value: 4_096)
@@ -38,7 +37,7 @@ extension ReferenceBackend {
                 value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 16_384)
             )
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try endpoint.initializeChild(channel) }
+                channel.eventLoop.makeCompletedFuture { try route.initializeChild(channel) }
             }
         if let address {
             return bootstrap.bind(to: address)

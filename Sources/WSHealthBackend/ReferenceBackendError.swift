@@ -34,11 +34,6 @@ public struct ReferenceBackendError: Error, Hashable, CustomStringConvertible {
         if case .invalidConfiguration = self.code { true } else { false }
     }
 
-    /// Whether this error reports a bad fault parameter.
-    public var isInvalidFault: Bool {
-        if case .invalidFault = self.code { true } else { false }
-    }
-
     /// A readable message, e.g. `adminHost: must be a loopback address (...), got "0.0.0.0"`.
     public var description: String {
         switch self.code {

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import NIOCore
-import Prometheus
 import ServiceLifecycle
+import Synchronization
 import Testing
 import WSHealthBackend
 import WSHealthConfig
@@ -25,6 +25,7 @@ final class AgentHarness: Sendable {
     /// `--storage.path`: a new directory removed by `shutdown()`, or the caller's (kept).
     let storage: URL
     private let ownsStorage: Bool
+    private let isShutDown = Atomic(false)
     /// The `alerting:` section (indented YAML lines), appended to the configuration.
     private let alerting: String?
     /// The test CA and server certificate when the backend serves TLS.
@@ -139,8 +140,11 @@ final class AgentHarness: Sendable {
         try await BackendToken.make(subject: "harness", secret: Self.secret)
     }
 
-    /// Stops the agent gracefully, then the backend, and removes the files it wrote.
+    /// Stops the agent gracefully, then the backend, and removes the files it wrote. Once: a
+    /// test that asserts what the shutdown did calls it inside ``scoped(_:_:)``, which calls it
+    /// again.
     func shutdown() async {
+        guard !self.isShutDown.exchange(true, ordering: .relaxed) else { return }
         await self.agentGroup.triggerGracefulShutdown()
         _ = await self.agentTask.result
         self.backendTask.cancel()
@@ -201,5 +205,24 @@ struct MetricText {
             if matches { return Double(line[line.index(after: space)...]) }
         }
         return nil
+    }
+}
+
+extension AgentHarness {
+    /// Runs `body` with `harness`, then shuts the harness down, whether `body` returned or
+    /// threw: a failing test leaves no agent, backend or file behind.
+    @discardableResult
+    static func scoped<Result>(
+        _ harness: AgentHarness,
+        _ body: (AgentHarness) async throws -> Result
+    ) async throws -> Result {
+        do {
+            let result = try await body(harness)
+            await harness.shutdown()
+            return result
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
     }
 }

@@ -17,7 +17,10 @@ struct MetricsRegistryTests {
         let openMetrics = registry.exposition(as: .openMetrics)
         let families = try ExpositionReader.read(text, as: .text)
         let openMetricsFamilies = try ExpositionReader.read(openMetrics, as: .openMetrics)
-        #expect(MetricsEndpointTests.series(families) == MetricsEndpointTests.series(openMetricsFamilies))
+        #expect(
+            InProcessEndToEnd.MetricsEndpointTests.series(families)
+                == InProcessEndToEnd.MetricsEndpointTests.series(openMetricsFamilies)
+        )
         #expect(text.contains(#"wshealth_sessions{target="odd \"name\" \\ here",state="disconnected"} 1"#))
         let metrics = MetricText(text)
         #expect(metrics.value("wshealth_sessions", ["target": "plain", "state": "disconnected"]) == 3)

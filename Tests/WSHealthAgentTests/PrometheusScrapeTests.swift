@@ -7,39 +7,46 @@ import Testing
 import FoundationNetworking
 #endif
 
-/// A real Prometheus (the Debian package) scraping a real agent.
-@Suite(.timeLimit(.minutes(1)))
-struct PrometheusScrapeTests {
-    /// Prometheus scrapes the agent every second: the target is up, the session's state is
-    /// queryable, and the metadata shows OpenMetrics was negotiated (counter and info families
-    /// under their OpenMetrics names).
-    @Test func prometheusScrapesTheAgent() async throws {
-        let harness = try await AgentHarness(target: fastTarget())
-        let agentPort = try await harness.agent.listeningPort()
-        let apiPort = try freePort()
-        let prometheus = try ToolServer.prometheus(port: apiPort) { directory in
-            try """
-            global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
-            scrape_configs:
-              - job_name: wshealth
-                static_configs: [{targets: ['127.0.0.1:\(agentPort)']}]
+extension ExternalProcesses {
+    /// A real Prometheus (the Debian package) scraping a real agent.
+    @Suite(.timeLimit(.minutes(1)))
+    struct PrometheusScrapeTests {
+        /// Prometheus scrapes the agent every second: the target is up, the session's state is
+        /// queryable, and the metadata shows OpenMetrics was negotiated (counter and info families
+        /// under their OpenMetrics names).
+        @Test func prometheusScrapesTheAgent() async throws {
+            try await AgentHarness.scoped(AgentHarness(target: fastTarget())) { harness in
+                let agentPort = try await harness.agent.listeningPort()
+                let apiPort = try freePort()
+                let prometheus = try ToolServer.prometheus(port: apiPort) { directory in
+                    try """
+                    global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
+                    scrape_configs:
+                      - job_name: wshealth
+                        static_configs: [{targets: ['127.0.0.1:\(agentPort)']}]
 
-            """.write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
-        }
-        defer { prometheus.stop() }
+                    """.write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
+                }
+                defer { prometheus.stop() }
 
-        let api = PrometheusAPI(port: apiPort)
-        let scraped = await api.eventually(within: .seconds(40)) {
-            guard try await api.query("up{job=\"wshealth\"}") == "1" else { return false }
-            return try await api.query("wshealth_sessions{job=\"wshealth\",target=\"t\",state=\"receiving_data\"}")
-                == "1"
+                let api = PrometheusAPI(port: apiPort)
+                let scraped = await api.eventually(within: .seconds(40)) {
+                    guard try await api.query("up{job=\"wshealth\"}") == "1" else { return false }
+                    return try await api.query(
+                        "wshealth_sessions{job=\"wshealth\",target=\"t\",state=\"receiving_data\"}"
+                    )
+                        == "1"
+                }
+                try #require(
+                    scraped,
+                    "Prometheus never saw the agent up and receiving data; its log:\n\(prometheus.output)"
+                )
+                #expect(try await api.metadataType("wshealth_build") == "info")
+                #expect(try await api.metadataType("wshealth_state_transitions") == "counter")
+                #expect(try await api.query("wshealth_build_info{job=\"wshealth\"}") == "1")
+                #expect(try await api.query("count(process_cpu_seconds_total{job=\"wshealth\"})") == "1")
+            }
         }
-        await harness.shutdown()
-        try #require(scraped, "Prometheus never saw the agent up and receiving data; its log:\n\(prometheus.output)")
-        #expect(try await api.metadataType("wshealth_build") == "info")
-        #expect(try await api.metadataType("wshealth_state_transitions") == "counter")
-        #expect(try await api.query("wshealth_build_info{job=\"wshealth\"}") == "1")
-        #expect(try await api.query("count(process_cpu_seconds_total{job=\"wshealth\"})") == "1")
     }
 }
 

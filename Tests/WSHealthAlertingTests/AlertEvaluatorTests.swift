@@ -125,7 +125,7 @@ import WSHealthConfig
         #expect(result.changes.map(\.labels) == expected)
     }
 
-    /// Every rule has the label values of issue 4.
+    /// Every rule has the label values the README documents (alertname, severity, target).
     @Test func rulesAndSeverities() {
         #expect(
             AlertRule.allCases.map(\.alertname) == [

@@ -94,15 +94,12 @@ import WSHealthTestReceiver
         #expect(failure?.detail.contains("/api/v2/alerts") == false)
     }
 
-    /// A receiver that reads and never answers: `timeout` once the total timeout expires.
+    /// A receiver that reads and never answers: `timeout` once the total timeout expires (when
+    /// exactly is libcurl's clock; a bound here would only measure the machine's load).
     @Test func silentReceiverTimesOut() async throws {
         try await withClientAndReceiver(script: .always(.noAnswer)) { client, receiver in
-            let start = ContinuousClock.now
             let failure = await client.post(jsonPost(receiver.url(), totalTimeout: .milliseconds(300))).failure
-            let elapsed = ContinuousClock.now - start
             #expect(failure?.reason == .timeout)
-            #expect(elapsed >= .milliseconds(300))
-            #expect(elapsed < .seconds(5))
             #expect(receiver.requests().count == 1)
         }
     }

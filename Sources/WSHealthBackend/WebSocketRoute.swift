@@ -7,7 +7,7 @@ import WSHealthWebSocket
 
 /// The spec's `/api/ws/metrics` route: sets up each accepted connection, decides its handshake
 /// (path, token, fault switches), and hands upgraded peers to the registry.
-final class WebSocketEndpoint: Sendable {
+final class WebSocketRoute: Sendable {
     private let path: String
     private let tlsContext: NIOSSLContext?
     private let verifier: TokenVerifier
