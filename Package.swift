@@ -170,7 +170,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Test support: an HTTP receiver on 127.0.0.1 that records requests and answers from a
-        // script (500s, 429 with Retry-After, silence, down and up again), for alert delivery.
+        // script (500s, 429 with Retry-After, silence, down and up again), for alert delivery;
+        // and loopback ports that refuse connections for a whole test run.
         .target(
             name: "WSHealthTestReceiver",
             dependencies: [

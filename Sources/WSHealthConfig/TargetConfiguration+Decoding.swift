@@ -54,6 +54,8 @@ extension TargetConfiguration {
         if let node = mapping["compression"], let compression = CompressionConfiguration(decoding: node) {
             target.compression = compression
         }
+        decodeHandshake(mapping, into: &target)
+        checkHeadersAgainstToken(mapping, target)
         mapping.reportUnknownKeys()
         return mapping.decoder.problems.count == problemCount ? target : nil
     }

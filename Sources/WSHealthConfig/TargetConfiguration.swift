@@ -28,6 +28,13 @@ public struct TargetConfiguration: Sendable, Equatable {
     public var tls: TLSConfiguration?
     /// What the sessions offer for compression. Default: permessage-deflate, as Chromium offers it.
     public var compression: CompressionConfiguration
+    /// The subprotocols offered, in order of preference (`Sec-WebSocket-Protocol`); the server
+    /// must choose one of them. Default: none offered.
+    public var subprotocols: [String] = []
+    /// The `Origin` sent, as a browser on the dashboard's page sends it. Default: none.
+    public var origin: String?
+    /// Headers sent besides the protocol's. Default: none.
+    public var headers: [HeaderConfiguration] = []
 
     /// Creates a target; every setting but the name and URL has the documented default.
     /// No validation happens here: values built in code are taken as they are.

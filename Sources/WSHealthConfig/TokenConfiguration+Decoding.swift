@@ -1,6 +1,11 @@
 extension TokenConfiguration {
-    /// The characters of an HTTP header name (RFC 9110 `tchar`), besides letters and digits.
-    private static let headerNameSymbols = Set("!#$%&'*+-.^_`|~")
+    /// The characters of an HTTP token (RFC 9110 `tchar`), besides letters and digits.
+    private static let tokenSymbols = Set("!#$%&'*+-.^_`|~")
+
+    /// Whether `text` is an HTTP token (RFC 9110): a header name, a subprotocol.
+    static func isHTTPToken(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || tokenSymbols.contains($0) }
+    }
 
     /// Decodes `token:`: exactly one source (`value`, `file`, `env`, `jwt`), then at most one of
     /// `param` and `header`. Returns nil when any of it has a problem.
@@ -36,7 +41,7 @@ extension TokenConfiguration {
     }
 
     /// Reads `env:`, the name of a variable that must be set and not empty in the decoder's environment.
-    private static func environmentSource(_ node: ConfigNode) -> Source? {
+    static func environmentSource(_ node: ConfigNode) -> Source? {
         guard let name = node.nonEmptyString() else {
             return nil
         }
@@ -62,10 +67,7 @@ extension TokenConfiguration {
             guard let name = header.string() else {
                 return nil
             }
-            let isValid =
-                !name.isEmpty
-                && name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || headerNameSymbols.contains($0) }
-            guard isValid else {
+            guard isHTTPToken(name) else {
                 header.report("not a valid HTTP header name, got \(name.quoted)")
                 return nil
             }

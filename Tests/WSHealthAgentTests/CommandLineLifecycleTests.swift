@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import WSHealthTestReceiver
 
 extension ExternalProcesses {
     /// How `run` and `demo` start and stop, as a service manager and a terminal see them.
@@ -9,11 +10,12 @@ extension ExternalProcesses {
         /// A web address already in use ends `run` at once with exit 1 and one line naming the
         /// address, before any session starts: a monitor nobody can scrape must not look alive.
         @Test func runExitsWhenItsPortIsTaken() async throws {
-            let (fd, port) = try boundSocket(listening: true)
+            let (fd, port) = try boundLoopbackSocket(listening: true)
             defer { close(fd) }
             let storage = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID())")
             defer { try? FileManager.default.removeItem(at: storage) }
-            try await withTemporaryFile("targets: [{name: a, url: 'ws://127.0.0.1:\(try freePort())/x'}]") { path in
+            try await withTemporaryFile("targets: [{name: a, url: 'ws://127.0.0.1:\(try refusingLoopbackPort())/x'}]") {
+                path in
                 let (status, output) = try await runWSHealth(
                     [
                         "run", "--config.file=\(path)", "--web.listen-address=127.0.0.1:\(port)",
@@ -32,7 +34,7 @@ extension ExternalProcesses {
 
         /// `demo` with a port in use fails the same way, and prints no banner pointing at it.
         @Test func demoExitsWhenItsPortIsTaken() async throws {
-            let (fd, port) = try boundSocket(listening: true)
+            let (fd, port) = try boundLoopbackSocket(listening: true)
             defer { close(fd) }
             let (status, output) = try await runWSHealth(
                 ["demo", "--web.listen-address=127.0.0.1:\(port)"],

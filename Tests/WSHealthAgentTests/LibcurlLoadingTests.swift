@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WSHealthTestReceiver
 
 extension InProcessEndToEnd {
     /// libcurl (and OpenSSL with it) is loaded, and the delivery threads started, only by an
@@ -17,7 +18,7 @@ extension InProcessEndToEnd {
             let target = """
                 targets:
                   - name: t
-                    url: ws://127.0.0.1:\(try freePort())/api/ws/metrics
+                    url: ws://127.0.0.1:\(try refusingLoopbackPort())/api/ws/metrics
 
                 """
             try target.write(to: config, atomically: true, encoding: .utf8)
@@ -49,7 +50,7 @@ extension InProcessEndToEnd {
                 (target + """
                     alerting:
                       receivers:
-                        - {name: hook, type: webhook, url: 'http://127.0.0.1:\(try freePort())/hook'}
+                        - {name: hook, type: webhook, url: 'http://127.0.0.1:\(try refusingLoopbackPort())/hook'}
 
                     """).write(to: config, atomically: true, encoding: .utf8)
             let (status, body) = try await httpPost("http://127.0.0.1:\(webPort)/-/reload")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WSHealthTestReceiver
 
 @testable import WSHealthAgent
 
@@ -32,12 +33,13 @@ extension InProcessEndToEnd {
             #expect(rows.count >= 26)
             let down = """
                   - name: down
-                    url: ws://127.0.0.1:\(try freePort())/api/ws/metrics
+                    url: ws://127.0.0.1:\(try refusingLoopbackPort())/api/ws/metrics
                     reconnect: {initial_delay: 1h, max_delay: 1h, max_attempts: 3}
 
                 """
             // A receiver nobody listens on: its series exist whether or not it can be reached.
-            let alerting = "  receivers: [{name: hook, type: webhook, url: 'http://127.0.0.1:\(try freePort())/'}]\n"
+            let alerting =
+                "  receivers: [{name: hook, type: webhook, url: 'http://127.0.0.1:\(try refusingLoopbackPort())/'}]\n"
             try await AgentHarness.scoped(AgentHarness(target: fastTarget() + down, alerting: alerting)) { harness in
                 await harness.eventually("the first rule evaluation") {
                     harness.metric("wshealth_alerts_firing", ["target": "down"]) != nil

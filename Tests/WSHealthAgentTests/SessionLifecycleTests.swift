@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WSHealthBackend
+import WSHealthTestReceiver
 
 @testable import WSHealthAgent
 
@@ -108,7 +109,7 @@ extension InProcessEndToEnd {
 
         /// Nothing listening: 1 + max_attempts refused attempts, then `error` (max retries exceeded).
         @Test func nothingListening() async throws {
-            let port = try freePort()
+            let port = try refusingLoopbackPort()
             try await AgentHarness.scoped(AgentHarness(target: fastTarget(), backendPort: port)) { harness in
                 await harness.eventually("error") { harness.sessions("t", "error") == 1 }
                 #expect(harness.metric("wshealth_connection_attempts_total") == 4)
@@ -137,28 +138,9 @@ extension InProcessEndToEnd {
     }
 }
 
-/// A TCP port nothing listens on: bound, read, closed.
+/// A TCP port free now, for a server the test starts: bound, read, closed.
 func freePort() throws -> Int {
-    let (fd, port) = try boundSocket(listening: false)
+    let (fd, port) = try boundLoopbackSocket(listening: false)
     close(fd)
     return port
-}
-
-/// A TCP socket bound to a free port of 127.0.0.1, listening if asked; the caller closes it.
-func boundSocket(listening: Bool) throws -> (fd: Int32, port: Int) {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddr in
-            bind(fd, sockaddr, length) == 0 && getsockname(fd, sockaddr, &length) == 0
-        }
-    }
-    guard bound, !listening || listen(fd, 8) == 0 else {
-        close(fd)
-        throw POSIXError(.EADDRINUSE)
-    }
-    return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }

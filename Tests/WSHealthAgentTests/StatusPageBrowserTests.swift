@@ -5,6 +5,7 @@ import WSHealthBackend
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import WSHealthTestReceiver
 #endif
 
 extension ExternalProcesses {
@@ -19,7 +20,7 @@ extension ExternalProcesses {
         /// (nothing listens; an hour of backoff keeps it in `reconnecting`, attempt 1); and a healthy
         /// one named ``hostileName``.
         static func threeStates() async throws -> AgentHarness {
-            let nowhere = try freePort()
+            let nowhere = try refusingLoopbackPort()
             let harness = try await AgentHarness(
                 target: """
                       - name: live

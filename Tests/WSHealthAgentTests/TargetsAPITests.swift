@@ -30,6 +30,7 @@ extension InProcessEndToEnd {
         static let sessionKeys: Set = [
             "index", "state", "reconnect_attempt", "error_reason", "error_message", "last_failure_reason",
             "last_failure_detail", "last_disconnect_cause", "last_message_at", "data_stale", "extensions",
+            "subprotocol",
         ]
 
         /// The base URL of the harness's agent.

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdBcrypt
 import Testing
 import WSHealthTestCertificates
+import WSHealthTestReceiver
 
 extension InProcessEndToEnd {
     /// `--web.config.file` end to end: the `wshealth` binary serves its endpoints over TLS with a
@@ -25,7 +26,10 @@ extension InProcessEndToEnd {
             let webPort = try freePort()
             let base = "https://127.0.0.1:\(webPort)"
             try await withTemporaryFile(webConfig) { webConfigPath in
-                try await withTemporaryFile("targets: [{name: a, url: 'ws://127.0.0.1:\(try freePort())/x'}]") { path in
+                try await withTemporaryFile(
+                    "targets: [{name: a, url: 'ws://127.0.0.1:\(try refusingLoopbackPort())/x'}]"
+                ) {
+                    path in
                     let process = Process()
                     process.executableURL = try wshealthBinary()
                     process.arguments = [

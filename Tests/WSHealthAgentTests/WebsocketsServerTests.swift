@@ -16,6 +16,91 @@ extension ExternalProcesses {
         /// `compression: none` the same server sends them uncompressed.
         @Test(arguments: [("", "permessage-deflate"), ("    compression: none\n", nil)] as [(String, String?)])
         func agentReadsAWebsocketsServer(setting: String, agreed: String?) async throws {
+            try await Self.withServer { port in
+                try await AgentHarness.scoped(
+                    AgentHarness(target: fastTarget(token: "{value: unused}") + setting, backendPort: port)
+                ) { harness in
+                    await harness.eventually("messages counted") {
+                        (harness.metric("wshealth_messages_received_total") ?? 0) >= 5
+                    }
+                    #expect(harness.metric("wshealth_message_errors_total", ["reason": "invalid_json"]) == 0)
+                    #expect(harness.sessions("t", "receiving_data") == 1)
+                    let snapshot = try #require(await harness.agent.targets.first?.snapshots().first)
+                    #expect(snapshot.extensions == agreed)
+                    #expect(snapshot.subprotocol == nil)
+                }
+            }
+        }
+
+        /// The server's options of a GraphQL endpoint: it speaks `graphql-transport-ws`, accepts
+        /// only the dashboard's Origin, and wants an API key header.
+        static let pickyServer = [
+            "--subprotocol", "graphql-transport-ws", "--origin", "https://dashboard.example",
+            "--require-header", "X-Api-Key=k3y-from-a-file",
+        ]
+
+        /// Offered subprotocols, the Origin and a header read from a file, as that server wants
+        /// them: the server's choice is the session's `subprotocol`; the key is never shown.
+        @Test func handshakeOptionsAsTheServerWantsThem() async throws {
+            let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).key")
+            try "k3y-from-a-file\n".write(to: keyFile, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: keyFile) }
+            try await Self.withServer(Self.pickyServer) { port in
+                let target =
+                    fastTarget(token: "{value: unused}")
+                    + "    subprotocols: [graphql-ws, graphql-transport-ws]\n"
+                    + "    origin: https://dashboard.example\n"
+                    + "    headers: {X-Api-Key: {file: '\(keyFile.path)'}}\n"
+                try await AgentHarness.scoped(AgentHarness(target: target, backendPort: port)) { harness in
+                    await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+                    let snapshot = try #require(await harness.agent.targets.first?.snapshots().first)
+                    #expect(snapshot.subprotocol == "graphql-transport-ws")
+                    let port = try await harness.agent.listeningPort()
+                    let api = try await httpGet("http://127.0.0.1:\(port)/api/v1/targets").body
+                    #expect(api.contains(#""subprotocol":"graphql-transport-ws""#))
+                    #expect(!api.contains("k3y-from-a-file"))
+                }
+            }
+        }
+
+        /// What that server does with a client that does not ask as it wants: no subprotocol it
+        /// speaks (it agrees to none: `protocol_error`, as in a browser), another Origin (403) or
+        /// no key (401), both `auth_failed`.
+        @Test(
+            arguments: [
+                (
+                    "    subprotocols: [graphql-ws]\n    origin: https://dashboard.example\n    headers: {X-Api-Key: k3y-from-a-file}\n",
+                    "protocol_error", "answered without a subprotocol (offered graphql-ws)"
+                ),
+                (
+                    "    subprotocols: [graphql-transport-ws]\n    origin: https://elsewhere.example\n    headers: {X-Api-Key: k3y-from-a-file}\n",
+                    "auth_failed", "HTTP 403 Forbidden"
+                ),
+                (
+                    "    subprotocols: [graphql-transport-ws]\n    origin: https://dashboard.example\n",
+                    "auth_failed", "HTTP 401 Unauthorized"
+                ),
+            ]
+        )
+        func handshakeOptionsTheServerRefuses(options: String, reason: String, detail: String) async throws {
+            try await Self.withServer(Self.pickyServer) { port in
+                let target = fastTarget(token: "{value: unused}") + options
+                try await AgentHarness.scoped(AgentHarness(target: target, backendPort: port)) { harness in
+                    await harness.eventually("\(reason) counted") {
+                        (harness.metric("wshealth_connection_failures_total", ["reason": reason]) ?? 0) >= 1
+                    }
+                    let snapshot = try #require(await harness.agent.targets.first?.snapshots().first)
+                    #expect(
+                        snapshot.lastFailureDetail?.hasSuffix(detail) == true,
+                        "\(snapshot.lastFailureDetail ?? "")"
+                    )
+                    #expect(harness.sessions("t", "receiving_data") == 0)
+                }
+            }
+        }
+
+        /// Runs `body` with the port of a websockets server started with `arguments`, and stops it.
+        static func withServer(_ arguments: [String] = [], _ body: (Int) async throws -> Void) async throws {
             let port = try freePort()
             let python = Self.repository.appendingPathComponent(".build/tools-venv/bin/python")
             guard FileManager.default.isExecutableFile(atPath: python.path) else {
@@ -23,28 +108,15 @@ extension ExternalProcesses {
             }
             let server = Process()
             server.executableURL = python
-            server.arguments = [
-                Self.repository.appendingPathComponent("scripts/lib/websockets_server.py").path, "--port", "\(port)",
-            ]
+            server.arguments =
+                [Self.repository.appendingPathComponent("scripts/lib/websockets_server.py").path, "--port", "\(port)"]
+                + arguments
             server.standardOutput = FileHandle.nullDevice
             server.standardError = FileHandle.nullDevice
             try server.run()
             defer { Self.stop(server) }
             try await Self.waitUntilListening(port: port, process: server)
-            try await AgentHarness.scoped(
-                AgentHarness(
-                    target: fastTarget(token: "{value: unused}") + setting,
-                    backendPort: port
-                )
-            ) { harness in
-                await harness.eventually("messages counted") {
-                    (harness.metric("wshealth_messages_received_total") ?? 0) >= 5
-                }
-                #expect(harness.metric("wshealth_message_errors_total", ["reason": "invalid_json"]) == 0)
-                #expect(harness.sessions("t", "receiving_data") == 1)
-                let snapshot = try #require(await harness.agent.targets.first?.snapshots().first)
-                #expect(snapshot.extensions == agreed)
-            }
+            try await body(port)
         }
 
         /// SIGTERM, then SIGKILL after 5 s; returns once the process has exited.

@@ -23,12 +23,9 @@ func withClientAndReceiver<T>(
     }
 }
 
-/// A loopback port nothing listens on: a receiver's, after it shut down.
-func closedLoopbackPort() async throws -> Int {
-    let receiver = try await RecordingReceiver.start()
-    let port = receiver.port
-    await receiver.shutdown()
-    return port
+/// A loopback port nothing listens on, and nothing else will while the tests run.
+func closedLoopbackPort() throws -> Int {
+    try refusingLoopbackPort()
 }
 
 /// A small JSON POST to `url`.

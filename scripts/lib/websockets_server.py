@@ -5,6 +5,11 @@ and no arguments: a 32 KiB window, context takeover): a JSON message to every cl
 --interval. For the agent's tests and benchmarks against a server that is not ours.
 
     websockets_server.py --port N [--interval 0.1] [--compression deflate|none]
+        [--subprotocol NAME]... [--origin ORIGIN] [--require-header NAME=VALUE]
+
+With --subprotocol the server agrees to the first of the client's offer it supports (and to
+none when it supports none of them); with --origin it answers 403 to any other Origin; with
+--require-header it answers 401 unless the request has that header with that value.
 
 Prints "listening on PORT" once it accepts connections; exits at once on SIGTERM or SIGINT.
 """
@@ -13,6 +18,7 @@ import asyncio
 import json
 import os
 import signal
+from http import HTTPStatus
 import time
 
 from websockets.asyncio.server import serve
@@ -34,6 +40,9 @@ async def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--interval", type=float, default=0.1)
     parser.add_argument("--compression", choices=["deflate", "none"], default="deflate")
+    parser.add_argument("--subprotocol", action="append", default=[])
+    parser.add_argument("--origin")
+    parser.add_argument("--require-header")
     args = parser.parse_args()
     extensions = [ServerPerMessageDeflateFactory()] if args.compression == "deflate" else []
     # A test tool: stop at once, without waiting for the closing handshakes of every client.
@@ -48,9 +57,23 @@ async def main():
         except ConnectionClosed:
             pass
 
+    def process_request(connection, request):
+        if args.require_header:
+            name, _, value = args.require_header.partition("=")
+            if request.headers.get(name) != value:
+                return connection.respond(HTTPStatus.UNAUTHORIZED, "missing or wrong header\n")
+        return None
+
+    def select_subprotocol(connection, offered):
+        # The first of the client's offer that the server speaks; None agrees to none.
+        return next((name for name in offered if name in args.subprotocol), None)
+
     # compression=None: the extensions list is the whole offer, as uvicorn builds it.
     async with serve(handler, "127.0.0.1", args.port, compression=None, extensions=extensions,
-                     ping_interval=None, max_queue=None):
+                     ping_interval=None, max_queue=None, process_request=process_request,
+                     subprotocols=args.subprotocol or None,
+                     select_subprotocol=select_subprotocol if args.subprotocol else None,
+                     origins=[args.origin] if args.origin else None):
         print(f"listening on {args.port}", flush=True)
         await asyncio.Future()
 

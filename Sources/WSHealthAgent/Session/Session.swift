@@ -42,6 +42,8 @@ final class Session: @unchecked Sendable {
     private var lastFailureDetail: String?
     /// What the server agreed to compress with on the latest connection.
     private var compression: PerMessageDeflate.Agreement?
+    /// The subprotocol the server chose on the latest connection.
+    private var subprotocol: String?
     /// The attempt waiting for the pacer's go-ahead, if one does.
     private var pendingAttempt: PendingAttempt?
 
@@ -136,17 +138,19 @@ final class Session: @unchecked Sendable {
                 lastFailureDetail: self.lastFailureDetail,
                 lastDisconnect: self.machine.lastDisconnect,
                 lastMessageAt: self.lastMessageAt,
-                extensions: self.compression?.description
+                extensions: self.compression?.description,
+                subprotocol: self.subprotocol
             )
         }
     }
 
     // MARK: Events from the connection's handlers (on the event loop)
 
-    func connectionUpgraded(_ id: UInt64, compression: PerMessageDeflate.Agreement? = nil) {
+    func connectionUpgraded(_ id: UInt64, compression: PerMessageDeflate.Agreement? = nil, subprotocol: String? = nil) {
         self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
         self.compression = compression
+        self.subprotocol = subprotocol
         self.handle { $0.handshakeSucceeded(at: self.now) }
     }
 

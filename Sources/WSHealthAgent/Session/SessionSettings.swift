@@ -25,6 +25,12 @@ final class SessionSettings: Sendable {
     let tlsServerName: String?
     /// The permessage-deflate offer; nil offers no compression.
     let compression: PerMessageDeflate.Offer?
+    /// The subprotocols offered, in order; empty offers none.
+    let subprotocols: [String]
+    /// The `Origin` sent, if any.
+    let origin: String?
+    /// The extra headers, each a provider placed as its header (values are secrets).
+    let headers: [TokenProvider]
 
     init(
         targetName: String,
@@ -36,7 +42,10 @@ final class SessionSettings: Sendable {
         token: TokenProvider?,
         tls: NIOSSLContext?,
         tlsServerName: String?,
-        compression: PerMessageDeflate.Offer?
+        compression: PerMessageDeflate.Offer?,
+        subprotocols: [String] = [],
+        origin: String? = nil,
+        headers: [TokenProvider] = []
     ) {
         self.targetName = targetName
         self.endpoint = endpoint
@@ -48,5 +57,8 @@ final class SessionSettings: Sendable {
         self.tls = tls
         self.tlsServerName = tlsServerName
         self.compression = compression
+        self.subprotocols = subprotocols
+        self.origin = origin
+        self.headers = headers
     }
 }

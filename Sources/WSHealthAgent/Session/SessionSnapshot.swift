@@ -25,6 +25,9 @@ struct SessionSnapshot: Sendable {
     /// The extensions the server agreed to on the latest connection, as an answer spells them
     /// (`permessage-deflate`); nil when it agreed none, or before the first upgrade.
     var extensions: String? = nil
+    /// The subprotocol the server chose on the latest connection; nil when none was offered,
+    /// or before the first upgrade.
+    var subprotocol: String? = nil
 }
 
 /// Why a message was counted as an error.

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
@@ -28,18 +29,21 @@ struct SessionUpgrader: NIOHTTPClientProtocolUpgrader {
         if let offer = self.session.settings.compression {
             upgradeRequestHeaders.add(name: "Sec-WebSocket-Extensions", value: offer.headerValue)
         }
+        let subprotocols = self.session.settings.subprotocols
+        if !subprotocols.isEmpty {
+            upgradeRequestHeaders.add(name: "Sec-WebSocket-Protocol", value: subprotocols.joined(separator: ", "))
+        }
     }
 
     func shouldAllowUpgrade(upgradeResponse: HTTPResponseHead) -> Bool {
         guard self.handshake.shouldAllowUpgrade(upgradeResponse: upgradeResponse) else { return false }
+        // A refusal is reported here, with the reason: NIO then fails the upgrade with a
+        // generic error, which the session no longer listens to.
+        let endpoint = self.session.settings.endpoint
+        let peer = ConnectionErrorClassifier.peer(host: endpoint.host, port: endpoint.port)
         do {
             _ = try self.agreement(in: upgradeResponse)
-            return true
         } catch {
-            // Reported here, with the reason: NIO then fails the upgrade with a generic error,
-            // which the session no longer listens to.
-            let endpoint = self.session.settings.endpoint
-            let peer = ConnectionErrorClassifier.peer(host: endpoint.host, port: endpoint.port)
             self.session.connectionFailed(
                 self.connectionID,
                 .protocolError,
@@ -47,6 +51,13 @@ struct SessionUpgrader: NIOHTTPClientProtocolUpgrader {
             )
             return false
         }
+        do {
+            _ = try Self.subprotocol(in: upgradeResponse, offered: self.session.settings.subprotocols)
+        } catch {
+            self.session.connectionFailed(self.connectionID, .protocolError, detail: "\(peer) \(error)")
+            return false
+        }
+        return true
     }
 
     func upgrade(context: ChannelHandlerContext, upgradeResponse: HTTPResponseHead) -> EventLoopFuture<Void> {
@@ -59,7 +70,8 @@ struct SessionUpgrader: NIOHTTPClientProtocolUpgrader {
             )
             let handler = WebSocketClientHandler(delegate: self.session, connection: self.connectionID, reader: reader)
             try context.pipeline.syncOperations.addHandler(handler)
-            self.session.connectionUpgraded(self.connectionID, compression: agreement)
+            let subprotocol = try Self.subprotocol(in: upgradeResponse, offered: self.session.settings.subprotocols)
+            self.session.connectionUpgraded(self.connectionID, compression: agreement, subprotocol: subprotocol)
         }
     }
 
@@ -77,5 +89,36 @@ struct SessionUpgrader: NIOHTTPClientProtocolUpgrader {
             return nil
         }
         return try PerMessageDeflate.agreement(in: values, offer: offer)
+    }
+
+    /// The subprotocol the server chose: one of those `offered`, as a browser requires (RFC 6455
+    /// §4.1; Chromium also fails a handshake whose answer names none when some were offered);
+    /// nil when none was offered and none chosen.
+    static func subprotocol(in response: HTTPResponseHead, offered: [String]) throws(SubprotocolRefusal) -> String? {
+        let values = response.headers["Sec-WebSocket-Protocol"].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !offered.isEmpty else {
+            guard values.isEmpty else {
+                throw SubprotocolRefusal(
+                    "answered with subprotocol \(values.joined(separator: ", ")), none was offered"
+                )
+            }
+            return nil
+        }
+        guard let chosen = values.first else {
+            throw SubprotocolRefusal("answered without a subprotocol (offered \(offered.joined(separator: ", ")))")
+        }
+        guard values.count == 1, offered.contains(chosen) else {
+            throw SubprotocolRefusal(
+                "answered with subprotocol \(values.joined(separator: ", ")), not one offered (\(offered.joined(separator: ", ")))"
+            )
+        }
+        return chosen
+    }
+
+    /// Why the server's answer about subprotocols cannot be accepted.
+    struct SubprotocolRefusal: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
     }
 }

@@ -99,6 +99,17 @@ struct WebSocketConnector {
         // No Content-Length, as a browser sends none: a GET has no body, and Python's
         // `websockets` (uvicorn's WebSocket server) refuses an upgrade request that has one.
         headers.add(name: "User-Agent", value: "wshealth/\(WSHealthVersion.version)")
+        if let origin = self.settings.origin { headers.add(name: "Origin", value: origin) }
+        for header in self.settings.headers {
+            guard case .header(let name) = header.placement else { continue }
+            do {
+                headers.add(name: name, value: try header.currentToken())
+            } catch {
+                // As for a token: the attempt goes without it, and the server's answer says
+                // what that means.
+                self.logger.warning("connecting without header \(name)", metadata: ["error": "\(error)"])
+            }
+        }
         return HTTPRequestHead(version: .http1_1, method: .GET, uri: pathAndQuery, headers: headers)
     }
 }

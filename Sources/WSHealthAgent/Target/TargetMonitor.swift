@@ -149,7 +149,19 @@ final class TargetMonitor: Sendable {
                 : PerMessageDeflate.Offer(
                     serverMaxWindowBits: target.compression.serverMaxWindowBits,
                     serverNoContextTakeover: target.compression.serverNoContextTakeover
-                )
+                ),
+            subprotocols: target.subprotocols,
+            origin: target.origin,
+            headers: target.headers.map { header in
+                let source: TokenProvider.Source =
+                    switch header.source {
+                    case .file(let path): .file(path: path)
+                    case .value(let value), .environment(_, let value): .fixed(value)
+                    // Not decoded for headers; a configuration built in code gets nothing sent.
+                    case .jwt: .fixed("")
+                    }
+                return TokenProvider(source: source, placement: .header(header.name))
+            }
         )
     }
 

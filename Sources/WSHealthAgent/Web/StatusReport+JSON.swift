@@ -57,7 +57,7 @@ extension SessionSnapshot: Encodable {
         case lastDisconnectCause = "last_disconnect_cause"
         case lastMessageAt = "last_message_at"
         case dataStale = "data_stale"
-        case extensions
+        case extensions, subprotocol
     }
 
     /// Encodes the session; optional values become `null`, never a missing key.
@@ -74,5 +74,6 @@ extension SessionSnapshot: Encodable {
         try container.encode(self.lastMessageAt.map(StatusReport.rfc3339), forKey: .lastMessageAt)
         try container.encode(self.isDataStale, forKey: .dataStale)
         try container.encode(self.extensions, forKey: .extensions)
+        try container.encode(self.subprotocol, forKey: .subprotocol)
     }
 }
