@@ -47,18 +47,22 @@ final class RenderedFamilies<Group: SeriesGroup> {
         let slots = self.statistics.slots
         guard slots.changes != self.seenChanges else { return self.stale }
         let lines = self.statistics.lines
-        slots.read {
-            self.seenChanges = slots.changes
+        let base = slots.base
+        let values = self.values
+        var stale = self.stale
+        self.seenChanges = slots.read {
             for family in 0..<lines.familyCount {
                 for slot in lines.slots(of: family) {
-                    let value = MetricSlots.load(slot, from: slots.base)
-                    if value != self.values[slot] {
-                        self.values[slot] = value
-                        self.stale |= 1 << family
+                    let value = MetricSlots.load(slot, from: base)
+                    if value != values[slot] {
+                        values[slot] = value
+                        stale |= 1 << family
                     }
                 }
             }
+            return slots.changes
         }
+        self.stale = stale
         return self.stale
     }
 
