@@ -29,6 +29,41 @@ extension InProcessEndToEnd {
             """
         }
 
+        /// A damaged notification and damaged firing alerts found at start-up: each moved aside,
+        /// counted in `wshealth_storage_errors_total`, and the agent runs (and delivers) as usual.
+        @Test func damagedStorageIsCountedAndMovedAside() async throws {
+            let storage = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-storage-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: storage) }
+            let outbox = storage.appendingPathComponent("alerting/outbox/hook")
+            try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
+            try Data("{not json".utf8).write(to: outbox.appendingPathComponent("00000000000000000001.json"))
+            try Data("[".utf8).write(to: storage.appendingPathComponent("alerting/active-alerts.json"))
+            let receiver = try await RecordingReceiver.start()
+            try await AgentHarness.scoped(
+                AgentHarness(
+                    target: Self.target,
+                    alerting: Self.alerting(webhook: receiver.url(path: "/hook")),
+                    storage: storage
+                )
+            ) { harness in
+                // Counted when the delivery starts, once the agent runs its alerting.
+                await harness.eventually("damaged entry counted") {
+                    harness.metric("wshealth_storage_errors_total", ["kind": "outbox_damaged"]) == 1
+                }
+                #expect(harness.metric("wshealth_storage_errors_total", ["kind": "active_alerts_damaged"]) == 1)
+                #expect(harness.metric("wshealth_storage_errors_total", ["kind": "outbox_write"]) == 0)
+                let moved = try FileManager.default.contentsOfDirectory(
+                    atPath: outbox.appendingPathComponent("damaged").path
+                )
+                #expect(moved == ["00000000000000000001.json"])
+                await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+                try await harness.backend.apply(.stall(enabled: true))
+                let posts = try await receiver.waitForRequests(count: 1, within: .seconds(10))
+                #expect(posts.count == 1, "delivery works as usual")
+            }
+            await receiver.shutdown()
+        }
+
         /// The first two posts are answered 500: the notification is retried with backoff and
         /// delivered once; after recovery the resolved notification follows.
         @Test func serverErrorsAreRetriedThenDeliveredOnce() async throws {

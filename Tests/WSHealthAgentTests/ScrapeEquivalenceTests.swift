@@ -26,7 +26,7 @@ struct ScrapeEquivalenceTests {
 
     /// Two targets (one with a name that needs escaping) whose sessions connected, received,
     /// failed, reconnected and went stale; a receiver that delivered, failed and dropped; a
-    /// configuration reload that failed.
+    /// configuration reload that failed; a notification the disk refused.
     static func scenario() -> MetricsRegistry {
         let registry = MetricsRegistry()
         let first = TargetStatistics(target: "dashboard", sessions: 2, policy: .spec, registry: registry)
@@ -66,6 +66,7 @@ struct ScrapeEquivalenceTests {
         receiver.recordDropped(3)
         receiver.setQueueLength(2)
         registry.agent.recordReload(success: false)
+        registry.agent.recordStorageError(.outboxWrite)
         return registry
     }
 

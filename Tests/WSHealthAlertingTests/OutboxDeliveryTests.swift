@@ -11,7 +11,7 @@ import WSHealthAlerting
             do {
                 let outbox = try Outbox(storagePath: root, receiver: "hook")
                 var machine = DeliveryStateMachine()
-                let accepted = try outbox.enqueue(alert)
+                let accepted = outbox.enqueue(alert)
                 let action = machine.notificationsAvailable([try #require(accepted.entry)], dropped: accepted.dropped)
                 #expect(sent(action) != nil)
                 _ = machine.sendFinished(.transportFailure("Connection refused"))
@@ -20,7 +20,7 @@ import WSHealthAlerting
             let outbox = try Outbox(storagePath: root, receiver: "hook")
             var machine = DeliveryStateMachine()
             // Re-deriving the same firing alert at start does not queue it twice.
-            #expect(try outbox.enqueue(alert).entry == nil)
+            #expect(outbox.enqueue(alert).entry == nil)
             var received: [Alert] = []
             var action = machine.notificationsAvailable(outbox.pending)
             while let batch = sent(action) {

@@ -13,7 +13,7 @@ import WSHealthAlerting
             do {
                 let outbox = try Outbox(directory: directory)
                 for (index, alert) in alerts.enumerated() {
-                    let result = try outbox.enqueue(
+                    let result = outbox.enqueue(
                         alert,
                         at: Date(timeIntervalSince1970: 5_000 + Double(index) + 0.123_456)
                     )
@@ -25,7 +25,7 @@ import WSHealthAlerting
             #expect(reopened.pending == written)
             #expect(reopened.pending.map(\.status) == [.firing, .firing, .resolved])
             #expect(reopened.loadReport == OutboxLoadReport(loaded: 3))
-            let next = try #require(try reopened.enqueue(outboxTestAlert("C")).entry)
+            let next = try #require(reopened.enqueue(outboxTestAlert("C")).entry)
             #expect(next.sequence == 4)
         }
     }
@@ -36,14 +36,14 @@ import WSHealthAlerting
             let directory = root.appendingPathComponent("am")
             do {
                 let outbox = try Outbox(directory: directory)
-                try outbox.enqueue(outboxTestAlert("A"))
-                try outbox.enqueue(outboxTestAlert("B"))
+                outbox.enqueue(outboxTestAlert("A"))
+                outbox.enqueue(outboxTestAlert("B"))
                 try outbox.remove([1, 2])
                 #expect(outbox.count == 0)
             }
             let reopened = try Outbox(directory: directory)
             #expect(reopened.pending.isEmpty)
-            #expect(try reopened.enqueue(outboxTestAlert("C")).entry?.sequence == 3)
+            #expect(reopened.enqueue(outboxTestAlert("C")).entry?.sequence == 3)
         }
     }
 
@@ -51,7 +51,7 @@ import WSHealthAlerting
     @Test func removeIsDurable() throws {
         try withOutboxTemporaryDirectory { root in
             let outbox = try Outbox(directory: root)
-            for name in ["A", "B", "C"] { try outbox.enqueue(outboxTestAlert(name)) }
+            for name in ["A", "B", "C"] { outbox.enqueue(outboxTestAlert(name)) }
             let removed = try outbox.remove([2, 99])
             #expect(removed.map(\.sequence) == [2])
             #expect(try Outbox(directory: root).pending.map(\.sequence) == [1, 3])
@@ -65,16 +65,16 @@ import WSHealthAlerting
         try withOutboxTemporaryDirectory { root in
             let outbox = try Outbox(directory: root)
             let firing = outboxTestAlert("A")
-            let first = try #require(try outbox.enqueue(firing).entry)
+            let first = try #require(outbox.enqueue(firing).entry)
             var again = firing
             again.annotations["summary"] = "re-derived after a restart"
-            let duplicate = try outbox.enqueue(again)
+            let duplicate = outbox.enqueue(again)
             #expect(duplicate.entry == nil)
             #expect(duplicate.duplicateOf == first)
             #expect(duplicate.dropped.isEmpty)
-            #expect(try outbox.enqueue(firing.resolvedForOutboxTest()).entry != nil)
-            #expect(try outbox.enqueue(firing.resolvedForOutboxTest(at: 2_500)).entry == nil)
-            #expect(try outbox.enqueue(outboxTestAlert("A", start: 3_000)).entry != nil)
+            #expect(outbox.enqueue(firing.resolvedForOutboxTest()).entry != nil)
+            #expect(outbox.enqueue(firing.resolvedForOutboxTest(at: 2_500)).entry == nil)
+            #expect(outbox.enqueue(outboxTestAlert("A", start: 3_000)).entry != nil)
             #expect(outbox.pending.map(\.status) == [.firing, .resolved, .firing])
             // The same holds across a restart.
             #expect(try Outbox(directory: root).enqueue(outboxTestAlert("A", start: 3_000)).entry == nil)
@@ -86,15 +86,15 @@ import WSHealthAlerting
     @Test func capacityDropsResolvedFirstThenFiring() throws {
         try withOutboxTemporaryDirectory { root in
             let outbox = try Outbox(directory: root, capacity: 3)
-            try outbox.enqueue(outboxTestAlert("F1"))  // 1
-            try outbox.enqueue(outboxTestAlert("R1").resolvedForOutboxTest())  // 2
-            try outbox.enqueue(outboxTestAlert("R2").resolvedForOutboxTest())  // 3
-            let fourth = try outbox.enqueue(outboxTestAlert("F2"))  // 4: drops resolved 2
+            outbox.enqueue(outboxTestAlert("F1"))  // 1
+            outbox.enqueue(outboxTestAlert("R1").resolvedForOutboxTest())  // 2
+            outbox.enqueue(outboxTestAlert("R2").resolvedForOutboxTest())  // 3
+            let fourth = outbox.enqueue(outboxTestAlert("F2"))  // 4: drops resolved 2
             #expect(fourth.entry?.sequence == 4)
             #expect(fourth.dropped.map(\.sequence) == [2])
-            let fifth = try outbox.enqueue(outboxTestAlert("F3"))  // 5: drops resolved 3
+            let fifth = outbox.enqueue(outboxTestAlert("F3"))  // 5: drops resolved 3
             #expect(fifth.dropped.map(\.sequence) == [3])
-            let sixth = try outbox.enqueue(outboxTestAlert("F4"))  // 6: no resolved left, drops firing 1
+            let sixth = outbox.enqueue(outboxTestAlert("F4"))  // 6: no resolved left, drops firing 1
             #expect(sixth.dropped.map(\.sequence) == [1])
             #expect(outbox.pending.map(\.sequence) == [4, 5, 6])
             let reopened = try Outbox(directory: root, capacity: 3)
@@ -108,9 +108,9 @@ import WSHealthAlerting
     @Test func capacityDropsSupersededNotificationsFirst() throws {
         try withOutboxTemporaryDirectory { root in
             let outbox = try Outbox(directory: root, capacity: 2)
-            try outbox.enqueue(outboxTestAlert("R").resolvedForOutboxTest())  // 1
-            try outbox.enqueue(outboxTestAlert("A"))  // 2
-            let result = try outbox.enqueue(outboxTestAlert("A").resolvedForOutboxTest())  // 3 supersedes 2
+            outbox.enqueue(outboxTestAlert("R").resolvedForOutboxTest())  // 1
+            outbox.enqueue(outboxTestAlert("A"))  // 2
+            let result = outbox.enqueue(outboxTestAlert("A").resolvedForOutboxTest())  // 3 supersedes 2
             #expect(result.dropped.map(\.sequence) == [2])
             #expect(outbox.pending.map(\.sequence) == [1, 3])
         }
@@ -121,9 +121,9 @@ import WSHealthAlerting
         try withOutboxTemporaryDirectory { root in
             do {
                 let outbox = try Outbox(directory: root)
-                try outbox.enqueue(outboxTestAlert("F1"))
-                try outbox.enqueue(outboxTestAlert("R1").resolvedForOutboxTest())
-                try outbox.enqueue(outboxTestAlert("F2"))
+                outbox.enqueue(outboxTestAlert("F1"))
+                outbox.enqueue(outboxTestAlert("R1").resolvedForOutboxTest())
+                outbox.enqueue(outboxTestAlert("F2"))
             }
             let reopened = try Outbox(directory: root, capacity: 2)
             #expect(reopened.loadReport.dropped.map(\.sequence) == [2])
@@ -138,7 +138,7 @@ import WSHealthAlerting
         try withOutboxTemporaryDirectory { root in
             do {
                 let outbox = try Outbox(directory: root)
-                for name in ["A", "B", "C", "D"] { try outbox.enqueue(outboxTestAlert(name)) }
+                for name in ["A", "B", "C", "D"] { outbox.enqueue(outboxTestAlert(name)) }
             }
             let second = root.appendingPathComponent("00000000000000000002.json")
             let fourth = root.appendingPathComponent("00000000000000000004.json")
@@ -164,7 +164,7 @@ import WSHealthAlerting
             let damagedDirectory = root.appendingPathComponent("damaged")
             #expect(try FileManager.default.contentsOfDirectory(atPath: damagedDirectory.path).count == 3)
             #expect(!FileManager.default.fileExists(atPath: second.path))
-            #expect(try reopened.enqueue(outboxTestAlert("E")).entry?.sequence == 5)
+            #expect(reopened.enqueue(outboxTestAlert("E")).entry?.sequence == 5)
             // Moved aside, they are not reported again.
             #expect(try Outbox(directory: root).loadReport.damaged.isEmpty)
         }
@@ -175,8 +175,8 @@ import WSHealthAlerting
         try withOutboxTemporaryDirectory { root in
             do {
                 let outbox = try Outbox(directory: root)
-                try outbox.enqueue(outboxTestAlert("A"))
-                try outbox.enqueue(outboxTestAlert("B"))
+                outbox.enqueue(outboxTestAlert("A"))
+                outbox.enqueue(outboxTestAlert("B"))
             }
             let first = root.appendingPathComponent("00000000000000000001.json")
             let second = root.appendingPathComponent("00000000000000000002.json")

@@ -68,6 +68,7 @@ final class AlertingService: Sendable {
         let restored = store.load()
         if let damaged = restored.damaged {
             logger.warning("active alerts file damaged, starting empty", metadata: ["file": "\(damaged)"])
+            metrics.agent.recordStorageError(.activeAlertsDamaged)
         }
         self.store = store
         self.evaluator = Mutex(
@@ -89,6 +90,7 @@ final class AlertingService: Sendable {
                     outbox: try Outbox(storagePath: storagePath, receiver: name, capacity: receiver.queueCapacity),
                     send: try client.sender(for: receiver, url: url, externalURL: externalURL),
                     metrics: receiverMetrics,
+                    storage: metrics.agent,
                     logger: logger
                 )
             }

@@ -18,16 +18,25 @@ actor ReceiverDelivery {
     private var machine: DeliveryStateMachine
     private let send: Send
     private let metrics: ReceiverStatistics
+    private let storage: AgentStatistics
     private let logger: Logger
     private var inFlight: Task<Void, Never>?
     private var retryTimer: Task<Void, Never>?
 
-    init(name: String, outbox: Outbox, send: @escaping Send, metrics: ReceiverStatistics, logger: Logger) {
+    init(
+        name: String,
+        outbox: Outbox,
+        send: @escaping Send,
+        metrics: ReceiverStatistics,
+        storage: AgentStatistics,
+        logger: Logger
+    ) {
         self.name = name
         self.outbox = outbox
         self.machine = DeliveryStateMachine(seed: UInt64.random(in: .min ... .max))
         self.send = send
         self.metrics = metrics
+        self.storage = storage
         var logger = logger
         logger[metadataKey: "receiver"] = "\(name)"
         self.logger = logger
@@ -39,6 +48,7 @@ actor ReceiverDelivery {
         for damaged in report.damaged {
             self.logger.warning("damaged notification skipped", metadata: ["file": "\(damaged)"])
         }
+        self.storage.recordStorageError(.outboxDamaged, count: report.damaged.count)
         self.metrics.recordDropped(report.dropped.count)
         if report.loaded > 0 {
             self.logger.info("notifications from before the restart", metadata: ["count": "\(report.loaded)"])
@@ -48,14 +58,11 @@ actor ReceiverDelivery {
 
     /// Queues `alert` durably and sends it when its turn comes.
     func enqueue(_ alert: Alert) {
-        let result: OutboxEnqueueResult
-        do {
-            result = try self.outbox.enqueue(alert)
-        } catch {
-            // The disk refused it: the notification cannot be kept, and is counted as dropped.
-            self.logger.error("cannot store notification", metadata: ["error": "\(error)"])
-            self.metrics.recordDropped(1)
-            return
+        let result = self.outbox.enqueue(alert)
+        for error in result.storageErrors {
+            // Kept in memory and delivered all the same; written when the disk takes it.
+            self.logger.error("cannot store notification, keeping it in memory", metadata: ["error": "\(error)"])
+            self.storage.recordStorageError(.outboxWrite)
         }
         self.metrics.recordDropped(result.dropped.count)
         if !result.dropped.isEmpty {

@@ -1,15 +1,27 @@
 import Foundation
 
-/// The agent's own series: what was built, and how the last configuration load went.
+/// The agent's own series: what was built, how the last configuration load went, and what
+/// its storage refused.
 ///
 /// An agent exists only with a validated configuration, so it starts with a successful load.
 final class AgentStatistics: SeriesGroup {
-    let slots = MetricSlots(count: 3)
+    let slots = MetricSlots(count: 3 + StorageError.allCases.count)
     let lines: SeriesLines
+
+    /// What `--storage.path` did not take or give back.
+    enum StorageError: String, CaseIterable {
+        /// A notification the disk refused to store (kept in memory and delivered).
+        case outboxWrite = "outbox_write"
+        /// A stored notification that could not be read at start-up (moved aside).
+        case outboxDamaged = "outbox_damaged"
+        /// The stored firing alerts could not be read at start-up (moved aside).
+        case activeAlertsDamaged = "active_alerts_damaged"
+    }
 
     private static let buildInfo = 0
     private static let reloadSuccessful = 1
     private static let reloadSuccessTimestamp = 2
+    private static let storageErrors = 3
 
     init() {
         var lines = SeriesLines.Builder(familyCount: MetricDescriptors.agent.count)
@@ -34,6 +46,14 @@ final class AgentStatistics: SeriesGroup {
             labels: [],
             value: .decimal(slot: Self.reloadSuccessTimestamp)
         )
+        for (index, kind) in StorageError.allCases.enumerated() {
+            lines.add(
+                family: 3,
+                name: MetricDescriptors.storageErrors.name,
+                labels: [("kind", kind.rawValue)],
+                value: .integer(slot: Self.storageErrors + index)
+            )
+        }
         self.lines = SeriesLines(lines)
         self.slots.store(Self.bits(1), in: Self.buildInfo)
         self.recordReload(success: true)
@@ -47,6 +67,12 @@ final class AgentStatistics: SeriesGroup {
             self.slots.store(Self.bits(success ? 1 : 0), in: Self.reloadSuccessful)
             if success { self.slots.store(Self.bits(Date().timeIntervalSince1970), in: Self.reloadSuccessTimestamp) }
         }
+    }
+
+    /// Counts `count` refusals of the storage of `kind`.
+    func recordStorageError(_ kind: StorageError, count: Int = 1) {
+        guard count > 0 else { return }
+        self.slots.add(count, to: Self.storageErrors + StorageError.allCases.firstIndex(of: kind)!)
     }
 
     /// A gauge's value as a slot holds it.

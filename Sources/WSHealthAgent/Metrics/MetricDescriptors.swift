@@ -107,9 +107,9 @@ enum MetricDescriptors {
         messageErrors, lastMessageTimestamp, messageInterval, staleSessions, alertsFiring,
     ]
 
-    /// The agent's own families, after the targets': what was built, and how the last
+    /// The agent's own families, after the targets': what was built, how the last
     /// configuration load went (Prometheus' own `prometheus_config_last_reload_*` pair, with
-    /// its help texts).
+    /// its help texts), and what the storage refused.
     static let buildInfo = MetricFamily(
         name: "wshealth_build_info",
         kind: .gauge,
@@ -127,7 +127,14 @@ enum MetricDescriptors {
         help: "Timestamp of the last successful configuration reload."
     )
 
-    static let agent: [MetricFamily] = [buildInfo, reloadSuccessful, reloadSuccessTimestamp]
+    static let storageErrors = MetricFamily(
+        name: "wshealth_storage_errors_total",
+        kind: .counter,
+        help:
+            "What the storage path refused: notifications not written (kept in memory), files not readable at start-up."
+    )
+
+    static let agent: [MetricFamily] = [buildInfo, reloadSuccessful, reloadSuccessTimestamp, storageErrors]
 
     /// Every receiver's families, after the agent's: what was delivered, how long it took,
     /// what failed, what waits, what was dropped.

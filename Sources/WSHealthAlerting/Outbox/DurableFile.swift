@@ -70,6 +70,15 @@ enum DurableFile {
         if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue {
             return
         }
+        // Foundation reports a file where a directory should be without a POSIX code: name it.
+        var ancestor = directory
+        while ancestor.path != "/" {
+            if FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory) {
+                if !isDirectory.boolValue { throw .system("mkdir", path: directory.path, errno: ENOTDIR) }
+                break
+            }
+            ancestor = ancestor.deletingLastPathComponent()
+        }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {

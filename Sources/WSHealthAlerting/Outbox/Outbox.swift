@@ -41,6 +41,9 @@ package final class Outbox: Sendable {
         var entries: [OutboxEntry]
         /// The sequence the next accepted notification gets.
         var nextSequence: UInt64
+        /// Pending entries the disk refused: kept in memory, delivered like the others, and
+        /// written again at every later enqueue until the disk takes them.
+        var unwritten: Set<UInt64> = []
     }
 
     /// Opens (creating it if needed) the outbox of `receiver` under the agent's
@@ -84,13 +87,19 @@ package final class Outbox: Sendable {
     /// it duplicates the latest pending notification of the same alert. When the outbox is
     /// full, the least useful notifications are dropped (possibly this one): count
     /// ``OutboxEnqueueResult/dropped`` and tell the delivery machine.
+    ///
+    /// A disk that refuses the write (full, read-only, gone) loses nothing: the notification
+    /// is accepted in memory, delivered like the others, reported in
+    /// ``OutboxEnqueueResult/storageErrors``, and written at a later enqueue once the disk
+    /// takes it; only a restart before then would lose it.
     @discardableResult
-    package func enqueue(_ alert: Alert, at now: Date = Date()) throws(OutboxError) -> OutboxEnqueueResult {
-        try self.state.withLock { (state: inout State) throws(OutboxError) -> OutboxEnqueueResult in
+    package func enqueue(_ alert: Alert, at now: Date = Date()) -> OutboxEnqueueResult {
+        self.state.withLock { (state: inout State) -> OutboxEnqueueResult in
+            var storageErrors = self.writeUnwritten(&state)
             let fingerprint = alert.fingerprint
             if let latest = state.entries.last(where: { $0.fingerprint == fingerprint }), latest.status == alert.status
             {
-                return OutboxEnqueueResult(entry: nil, duplicateOf: latest, dropped: [])
+                return OutboxEnqueueResult(entry: nil, duplicateOf: latest, dropped: [], storageErrors: storageErrors)
             }
             let entry = OutboxEntry(sequence: state.nextSequence, enqueuedAt: now, alert: alert)
             var entries = state.entries
@@ -98,28 +107,68 @@ package final class Outbox: Sendable {
             let victims = Self.evictionVictims(in: entries, count: entries.count - self.capacity)
             let keepsNewEntry = !victims.contains { $0.sequence == entry.sequence }
             if keepsNewEntry {
-                let file = self.file(forSequence: entry.sequence)
-                let data: Data
-                do {
-                    data = try OutboxEntryFile(entry).encoded()
+                do throws(OutboxError) {
+                    try self.write(entry)
                 } catch {
-                    throw .encoding(path: file.path, error)
+                    storageErrors.append(error)
+                    state.unwritten.insert(entry.sequence)
                 }
-                try DurableFile.replace(file, with: data)
             }
             state.nextSequence += 1
             // The new entry is durable first, the victims go after: a crash in between
             // leaves one entry too many, which the next load trims.
             let dropped = Set(victims.map(\.sequence))
             state.entries = entries.filter { !dropped.contains($0.sequence) }
-            for victim in victims where victim.sequence != entry.sequence {
-                try DurableFile.remove(self.file(forSequence: victim.sequence))
+            state.unwritten.subtract(dropped)
+            do throws(OutboxError) {
+                for victim in victims where victim.sequence != entry.sequence {
+                    try DurableFile.remove(self.file(forSequence: victim.sequence))
+                }
+                if !victims.isEmpty { try DurableFile.synchronizeDirectory(self.directory) }
+            } catch {
+                // Left on disk, a dropped notification is loaded again after a restart (and
+                // trimmed to the capacity then): nothing is lost.
+                storageErrors.append(error)
             }
-            if !victims.isEmpty {
-                try DurableFile.synchronizeDirectory(self.directory)
-            }
-            return OutboxEnqueueResult(entry: keepsNewEntry ? entry : nil, duplicateOf: nil, dropped: victims)
+            return OutboxEnqueueResult(
+                entry: keepsNewEntry ? entry : nil,
+                duplicateOf: nil,
+                dropped: victims,
+                storageErrors: storageErrors
+            )
         }
+    }
+
+    /// How many pending notifications are kept in memory only, because the disk refused them.
+    package var unwrittenCount: Int {
+        self.state.withLock { $0.unwritten.count }
+    }
+
+    /// Writes `entry` to its file, durably.
+    private func write(_ entry: OutboxEntry) throws(OutboxError) {
+        let file = self.file(forSequence: entry.sequence)
+        let data: Data
+        do {
+            data = try OutboxEntryFile(entry).encoded()
+        } catch {
+            throw .encoding(path: file.path, error)
+        }
+        try DurableFile.replace(file, with: data)
+    }
+
+    /// Writes the pending entries the disk refused before, oldest first, stopping at the first
+    /// refusal (the disk is still full): returns that refusal, if any.
+    private func writeUnwritten(_ state: inout State) -> [OutboxError] {
+        guard !state.unwritten.isEmpty else { return [] }
+        for entry in state.entries where state.unwritten.contains(entry.sequence) {
+            do {
+                try self.write(entry)
+                state.unwritten.remove(entry.sequence)
+            } catch {
+                return [error]
+            }
+        }
+        return []
     }
 
     /// Removes delivered (or abandoned) notifications, durably; sequences not pending are
@@ -136,8 +185,11 @@ package final class Outbox: Sendable {
                 try self.writeSequenceWatermark(state.nextSequence - 1)
             }
             for entry in removed {
-                try DurableFile.remove(self.file(forSequence: entry.sequence))
+                if !state.unwritten.contains(entry.sequence) {
+                    try DurableFile.remove(self.file(forSequence: entry.sequence))
+                }
                 state.entries.removeAll { $0.sequence == entry.sequence }
+                state.unwritten.remove(entry.sequence)
             }
             try DurableFile.synchronizeDirectory(self.directory)
             return removed
@@ -160,11 +212,20 @@ package struct OutboxEnqueueResult: Sendable, Hashable {
     /// The notifications dropped to keep the capacity (possibly the new one), for
     /// `wshealth_notifications_dropped_total` and the delivery machine.
     package var dropped: [OutboxEntry]
+    /// What the disk refused during the call (`wshealth_storage_errors_total`): the new entry
+    /// is then kept in memory, nothing is lost.
+    package var storageErrors: [OutboxError]
 
     /// Creates a result.
-    package init(entry: OutboxEntry?, duplicateOf: OutboxEntry?, dropped: [OutboxEntry]) {
+    package init(
+        entry: OutboxEntry?,
+        duplicateOf: OutboxEntry?,
+        dropped: [OutboxEntry],
+        storageErrors: [OutboxError] = []
+    ) {
         self.entry = entry
         self.duplicateOf = duplicateOf
         self.dropped = dropped
+        self.storageErrors = storageErrors
     }
 }
