@@ -32,6 +32,32 @@ extension ExternalProcesses {
             }
         }
 
+        /// A storage path that cannot hold the receivers' outboxes (a file where a directory
+        /// must be) ends `run` with exit 1 and a line that says why and where.
+        @Test func runExitsWhenItsStorageIsUnusable() async throws {
+            try await withTemporaryFile("not a directory") { file in
+                let config = """
+                    targets: [{name: a, url: 'ws://127.0.0.1:\(try refusingLoopbackPort())/x'}]
+                    alerting: {receivers: [{name: hook, type: webhook, url: 'http://127.0.0.1:\(try refusingLoopbackPort())/'}]}
+                    """
+                try await withTemporaryFile(config) { path in
+                    let (status, output) = try await runWSHealth(
+                        [
+                            "run", "--config.file=\(path)", "--web.listen-address=127.0.0.1:\(try freePort())",
+                            "--storage.path=\(file)/data",
+                        ],
+                        timeout: .seconds(20),
+                        includingStandardError: true
+                    )
+                    #expect(status == 1)
+                    #expect(
+                        output.contains("mkdir \(file)/data/alerting/outbox/hook: Not a directory (errno 20)"),
+                        "\(output)"
+                    )
+                }
+            }
+        }
+
         /// `demo` with a port in use fails the same way, and prints no banner pointing at it.
         @Test func demoExitsWhenItsPortIsTaken() async throws {
             let (fd, port) = try boundLoopbackSocket(listening: true)
