@@ -72,16 +72,8 @@ extension TargetConfiguration {
             guard let text = value.string() else { return nil }
             source = .value(text)
         } else if let mapping = value.mapping() {
-            var sources: [TokenConfiguration.Source?] = []
-            if let literal = mapping["value", secret: true] { sources.append(literal.string().map { .value($0) }) }
-            if let file = mapping["file"] { sources.append(file.nonEmptyString().map { .file($0) }) }
-            if let env = mapping["env"] { sources.append(TokenConfiguration.environmentSource(env)) }
+            source = TokenConfiguration.decodeSource(mapping, allowingJWT: false)
             mapping.reportUnknownKeys()
-            guard sources.count == 1 else {
-                mapping.report("exactly one of value, file, env is required")
-                return nil
-            }
-            source = sources[0]
         } else {
             return nil
         }

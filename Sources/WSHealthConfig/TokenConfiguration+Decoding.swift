@@ -16,6 +16,19 @@ extension TokenConfiguration {
             return nil
         }
         let problemCount = mapping.decoder.problems.count
+        let source = decodeSource(mapping, allowingJWT: true)
+        let placement = decodePlacement(mapping)
+        mapping.reportUnknownKeys()
+        guard mapping.decoder.problems.count == problemCount, let source, let placement else {
+            return nil
+        }
+        return TokenConfiguration(source: source, placement: placement)
+    }
+
+    /// Reads the one source of a secret in `mapping`: `value`, `file`, `env`, or with
+    /// `allowingJWT` also `jwt`; reports when there is not exactly one. Shared by `token:` and
+    /// the values of `headers:`.
+    static func decodeSource(_ mapping: ConfigMapping, allowingJWT: Bool) -> Source? {
         var sources: [Source?] = []
         if let value = mapping["value", secret: true] {
             sources.append(value.nonEmptyString().map(Source.value))
@@ -26,22 +39,18 @@ extension TokenConfiguration {
         if let env = mapping["env"] {
             sources.append(environmentSource(env))
         }
-        if let jwt = mapping["jwt"] {
+        if allowingJWT, let jwt = mapping["jwt"] {
             sources.append(jwt.mapping().flatMap(JWTConfiguration.decode).map(Source.jwt))
         }
-        if sources.count != 1 {
-            mapping.report("exactly one of value, file, env, jwt is required")
-        }
-        let placement = decodePlacement(mapping)
-        mapping.reportUnknownKeys()
-        guard mapping.decoder.problems.count == problemCount, let source = sources.first ?? nil, let placement else {
+        guard sources.count == 1 else {
+            mapping.report("exactly one of value, file, env\(allowingJWT ? ", jwt" : "") is required")
             return nil
         }
-        return TokenConfiguration(source: source, placement: placement)
+        return sources[0]
     }
 
     /// Reads `env:`, the name of a variable that must be set and not empty in the decoder's environment.
-    static func environmentSource(_ node: ConfigNode) -> Source? {
+    private static func environmentSource(_ node: ConfigNode) -> Source? {
         guard let name = node.nonEmptyString() else {
             return nil
         }

@@ -55,7 +55,7 @@ final class AgentStatistics: SeriesGroup {
             )
         }
         self.lines = SeriesLines(lines)
-        self.slots.store(Self.bits(1), in: Self.buildInfo)
+        self.slots.store(1.0, in: Self.buildInfo)
         self.recordReload(success: true)
     }
 
@@ -64,8 +64,8 @@ final class AgentStatistics: SeriesGroup {
     /// to now. A failed reload leaves the time of the last good one.
     func recordReload(success: Bool) {
         self.slots.update {
-            self.slots.store(Self.bits(success ? 1 : 0), in: Self.reloadSuccessful)
-            if success { self.slots.store(Self.bits(Date().timeIntervalSince1970), in: Self.reloadSuccessTimestamp) }
+            self.slots.store(success ? 1.0 : 0.0, in: Self.reloadSuccessful)
+            if success { self.slots.store(Date().timeIntervalSince1970, in: Self.reloadSuccessTimestamp) }
         }
     }
 
@@ -75,6 +75,4 @@ final class AgentStatistics: SeriesGroup {
         self.slots.add(count, to: Self.storageErrors + StorageError.allCases.firstIndex(of: kind)!)
     }
 
-    /// A gauge's value as a slot holds it.
-    static func bits(_ value: Double) -> Int { Int(bitPattern: UInt(value.bitPattern)) }
 }

@@ -75,6 +75,12 @@ final class MetricSlots: @unchecked Sendable {
         self.countChange()
     }
 
+    /// Stores a `Double` as its bit pattern, for lines that read it as one
+    /// (``SeriesLines/Value/decimal(slot:)``).
+    func store(_ value: Double, in slot: Int) {
+        self.store(Int(bitPattern: UInt(value.bitPattern)), in: slot)
+    }
+
     /// Publishes the slot written before it to a scrape that reads ``changes``.
     @inline(__always)
     private func countChange() {

@@ -82,6 +82,6 @@ final class ReceiverStatistics: SeriesGroup {
 
     /// Notifications waiting now.
     func setQueueLength(_ length: Int) {
-        self.slots.store(AgentStatistics.bits(Double(length)), in: Layout.queueLength)
+        self.slots.store(Double(length), in: Layout.queueLength)
     }
 }

@@ -8,8 +8,9 @@ import WSHealthAlerting
 /// table of atomic integers, so the cost of a session is not a set of series of its own and
 /// `/metrics` stays as large as the number of targets, whatever the number of sessions.
 ///
-/// Recording is a few relaxed atomic additions; a scrape reads the same integers and never
-/// waits for a session, nor a session for a scrape.
+/// Recording one event is a few atomic additions under the slots' lock, so a scrape, which
+/// reads them under the same lock, never shows half of an event; neither side holds it for
+/// longer than that.
 final class TargetStatistics: SeriesGroup {
     let target: String
     /// The configured maximum reconnect attempts.

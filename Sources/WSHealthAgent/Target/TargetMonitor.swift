@@ -152,15 +152,9 @@ final class TargetMonitor: Sendable {
                 ),
             subprotocols: target.subprotocols,
             origin: target.origin,
-            headers: target.headers.map { header in
-                let source: TokenProvider.Source =
-                    switch header.source {
-                    case .file(let path): .file(path: path)
-                    case .value(let value), .environment(_, let value): .fixed(value)
-                    // Not decoded for headers; a configuration built in code gets nothing sent.
-                    case .jwt: .fixed("")
-                    }
-                return TokenProvider(source: source, placement: .header(header.name))
+            headers: try target.headers.map {
+                // A header's value comes from where a token's does, and goes under its own name.
+                try Self.tokenProvider(TokenConfiguration(source: $0.source, placement: .header($0.name)))
             }
         )
     }

@@ -95,7 +95,7 @@ package final class Outbox: Sendable {
     @discardableResult
     package func enqueue(_ alert: Alert, at now: Date = Date()) -> OutboxEnqueueResult {
         self.state.withLock { (state: inout State) -> OutboxEnqueueResult in
-            var storageErrors = self.writeUnwritten(&state)
+            var storageErrors = [self.writeUnwritten(&state)].compactMap { $0 }
             let fingerprint = alert.fingerprint
             if let latest = state.entries.last(where: { $0.fingerprint == fingerprint }), latest.status == alert.status
             {
@@ -158,17 +158,17 @@ package final class Outbox: Sendable {
 
     /// Writes the pending entries the disk refused before, oldest first, stopping at the first
     /// refusal (the disk is still full): returns that refusal, if any.
-    private func writeUnwritten(_ state: inout State) -> [OutboxError] {
-        guard !state.unwritten.isEmpty else { return [] }
+    private func writeUnwritten(_ state: inout State) -> OutboxError? {
+        guard !state.unwritten.isEmpty else { return nil }
         for entry in state.entries where state.unwritten.contains(entry.sequence) {
             do {
                 try self.write(entry)
                 state.unwritten.remove(entry.sequence)
             } catch {
-                return [error]
+                return error
             }
         }
-        return []
+        return nil
     }
 
     /// Removes delivered (or abandoned) notifications, durably; sequences not pending are
