@@ -12,6 +12,13 @@ package final class MessageInflater {
     /// The server's window, 2^bits bytes.
     package let windowBits: Int
     private var stream: UnsafeMutablePointer<z_stream>?
+    /// The message and the four bytes RFC 7692 §7.2.2 has the sender remove, joined for zlib:
+    /// kept from one message to the next, so a message costs a copy of its bytes but no
+    /// allocation (a message's buffer is a slice of the read, with no room after it).
+    private var input = ByteBuffer()
+    /// The most `input` keeps between messages; a rare large message does not pin its size.
+    private static let keptInputCapacity = 64 * 1024
+    private static let syncFlushTail: [UInt8] = [0x00, 0x00, 0xFF, 0xFF]
 
     /// Creates an inflater for a server window of 2^`windowBits` bytes (8…15).
     package init(windowBits: Int) {
@@ -42,14 +49,16 @@ package final class MessageInflater {
         inflateReset(stream)
         window?.withRuns { older, newer in
             // Raw inflate takes a dictionary at any time; a second call appends to the first.
-            for run in [older, newer] where run.count > 0 {
-                _ = inflateSetDictionary(stream, run.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(run.count))
-            }
+            Self.setDictionary(older, on: stream)
+            Self.setDictionary(newer, on: stream)
         }
         var streamEnded = false
         // RFC 7692 §7.2.2: the sender removed the empty stored block that ends a sync flush.
-        var input = compressed
-        input.writeBytes([0x00, 0x00, 0xFF, 0xFF])
+        if self.input.capacity > Self.keptInputCapacity { self.input = ByteBuffer() }
+        self.input.clear()
+        self.input.writeImmutableBuffer(compressed)
+        self.input.writeBytes(Self.syncFlushTail)
+        let input = self.input
         var output = allocator.buffer(capacity: min(limit, max(256, compressed.readableBytes * 4)))
         var failure: WebSocketViolation?
         input.withUnsafeReadableBytes { input in
@@ -111,6 +120,11 @@ package final class MessageInflater {
             output.withUnsafeReadableBytes { window?.append($0) }
         }
         return output
+    }
+
+    private static func setDictionary(_ run: UnsafeRawBufferPointer, on stream: UnsafeMutablePointer<z_stream>) {
+        guard let base = run.baseAddress, run.count > 0 else { return }
+        _ = inflateSetDictionary(stream, base.assumingMemoryBound(to: Bytef.self), uInt(run.count))
     }
 
     /// Whether zlib holds output it could not write yet: one byte of room tells.

@@ -18,13 +18,13 @@ extension InProcessEndToEnd {
         /// A target whose data goes stale 300 ms after the backend stalls.
         static let target = fastTarget(expect: "{interval: 100ms, stale_after: 300ms}")
 
-        /// `alerting:` with one webhook receiver and fast evaluation.
-        static func alerting(webhook url: String) -> String {
+        /// `alerting:` with one webhook receiver, `name`, and fast evaluation.
+        static func alerting(webhook url: String, name: String = "hook") -> String {
             """
               instance: test-agent
               evaluation_interval: 100ms
               receivers:
-                - {name: hook, type: webhook, url: '\(url)', timeout: 2s}
+                - {name: \(name), type: webhook, url: '\(url)', timeout: 2s}
 
             """
         }

@@ -10,16 +10,6 @@ extension InProcessEndToEnd {
     /// over, so nothing is notified twice, and the new receivers get what comes next.
     @Suite(.timeLimit(.minutes(1)))
     struct AlertingReloadTests {
-        static func alerting(receiver name: String, url: String) -> String {
-            """
-              instance: test-agent
-              evaluation_interval: 100ms
-              receivers:
-                - {name: \(name), type: webhook, url: '\(url)', timeout: 2s}
-
-            """
-        }
-
         /// Fires to `first`; after a reload that swaps it for `second`, the alert still fires
         /// (not re-sent), and its resolution goes to `second` only.
         @Test func reloadSwapsReceiversAndKeepsFiringAlerts() async throws {
@@ -28,7 +18,7 @@ extension InProcessEndToEnd {
             try await AgentHarness.scoped(
                 AgentHarness(
                     target: AlertDeliveryTests.target,
-                    alerting: Self.alerting(receiver: "first", url: first.url())
+                    alerting: AlertDeliveryTests.alerting(webhook: first.url(), name: "first")
                 )
             ) { harness in
                 await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
@@ -38,7 +28,7 @@ extension InProcessEndToEnd {
 
                 try harness.rewriteConfiguration(
                     target: AlertDeliveryTests.target,
-                    alerting: Self.alerting(receiver: "second", url: second.url())
+                    alerting: AlertDeliveryTests.alerting(webhook: second.url(), name: "second")
                 )
                 let outcome = await harness.agent.reload()
                 #expect(outcome.succeeded)
@@ -71,7 +61,7 @@ extension InProcessEndToEnd {
             try await AgentHarness.scoped(
                 AgentHarness(
                     target: AlertDeliveryTests.target,
-                    alerting: Self.alerting(receiver: "hook", url: receiver.url())
+                    alerting: AlertDeliveryTests.alerting(webhook: receiver.url())
                 )
             ) { harness in
                 await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }

@@ -114,18 +114,9 @@ extension ExternalProcesses {
             server.standardOutput = FileHandle.nullDevice
             server.standardError = FileHandle.nullDevice
             try server.run()
-            defer { Self.stop(server) }
+            defer { terminate(server) }
             try await Self.waitUntilListening(port: port, process: server)
             try await body(port)
-        }
-
-        /// SIGTERM, then SIGKILL after 5 s; returns once the process has exited.
-        static func stop(_ process: Process) {
-            process.terminate()
-            let deadline = ContinuousClock.now + .seconds(5)
-            while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
         }
 
         /// Waits (at most 15 s) until something accepts TCP connections on 127.0.0.1:`port`.

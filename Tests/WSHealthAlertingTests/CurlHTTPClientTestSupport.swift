@@ -23,11 +23,6 @@ func withClientAndReceiver<T>(
     }
 }
 
-/// A loopback port nothing listens on, and nothing else will while the tests run.
-func closedLoopbackPort() throws -> Int {
-    try refusingLoopbackPort()
-}
-
 /// A small JSON POST to `url`.
 func jsonPost(_ url: String, body: String = "{\"alerts\":[]}", totalTimeout: Duration = .seconds(10)) -> HTTPPostRequest
 {

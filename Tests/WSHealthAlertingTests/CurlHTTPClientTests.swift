@@ -85,7 +85,7 @@ import WSHealthTestReceiver
 
     /// A port nothing listens on: `refused`, the detail naming the origin only.
     @Test func refusedConnection() async throws {
-        let port = try closedLoopbackPort()
+        let port = try refusingLoopbackPort()
         let client = CurlHTTPClient(threadCount: 1)
         let failure = await client.post(jsonPost("http://127.0.0.1:\(port)/api/v2/alerts")).failure
         await client.shutdown()
@@ -137,7 +137,7 @@ import WSHealthTestReceiver
 
     /// Whatever the failure, its detail holds no path, query, user, password, token or header value.
     @Test func failureDetailHidesSecrets() async throws {
-        let closedPort = try closedLoopbackPort()
+        let closedPort = try refusingLoopbackPort()
         try await withClientAndReceiver(script: .always(.noAnswer)) { client, receiver in
             let secretTail = "/services/T0SECRET/B0SECRET/PATHSECRET?token=QUERYSECRET#FRAGSECRET"
             let urls = [

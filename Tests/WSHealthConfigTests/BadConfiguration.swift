@@ -25,7 +25,7 @@ struct BadConfiguration: Sendable, CustomTestStringConvertible {
     static let environment = ["SET": "env-s3cret", "EMPTY": ""]
 
     /// Every row.
-    static let all = documents + values + tokens + alertingRows
+    static let all = documents + values + tokens + handshake + alertingRows
 
     /// `targets: [{name: a, url: ws://h/x, <extra>}]`: one valid target plus the keys under test.
     static func target(_ extra: String) -> String {

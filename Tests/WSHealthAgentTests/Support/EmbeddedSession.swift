@@ -19,7 +19,7 @@ final class EmbeddedSession: @unchecked Sendable {
     private(set) var connections: [(id: UInt64, channel: EmbeddedChannel)] = []
 
     /// A session of target `t` under `policy`.
-    init(policy: ConnectionPolicy = .spec, maxMessageBytes: Int = 1 << 20, expectJSON: Bool = true) throws {
+    init(policy: ConnectionPolicy = .spec) throws {
         guard let endpoint = WebSocketEndpoint(url: "ws://127.0.0.1:8000/api/ws/metrics") else {
             throw CLIError("no endpoint")
         }
@@ -28,8 +28,8 @@ final class EmbeddedSession: @unchecked Sendable {
             endpoint: endpoint,
             displayURL: "ws://127.0.0.1:8000/api/ws/metrics",
             policy: policy,
-            expectJSON: expectJSON,
-            maxMessageBytes: maxMessageBytes,
+            expectJSON: true,
+            maxMessageBytes: 1 << 20,
             token: nil,
             tls: nil,
             tlsServerName: nil,
@@ -62,9 +62,9 @@ final class EmbeddedSession: @unchecked Sendable {
 
     /// The server accepts the upgrade of the newest connection: the handler the upgrader
     /// installs goes on its pipeline.
-    func upgrade(inflater: MessageInflater? = nil) throws {
+    func upgrade() throws {
         let (id, channel) = self.connections.last!
-        let reader = InboundMessageReader(maxMessageBytes: self.settings.maxMessageBytes, inflater: inflater)
+        let reader = InboundMessageReader(maxMessageBytes: self.settings.maxMessageBytes, inflater: nil)
         try channel.pipeline.syncOperations.addHandler(
             WebSocketClientHandler(delegate: self.session, connection: id, reader: reader)
         )

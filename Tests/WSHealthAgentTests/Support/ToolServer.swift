@@ -44,13 +44,7 @@ final class ToolServer {
 
     /// SIGTERM, then SIGKILL after 5 seconds; waits for the exit and removes the directory.
     func stop() {
-        if self.process.isRunning {
-            self.process.terminate()
-            let deadline = ContinuousClock.now + .seconds(5)
-            while self.process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-            if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
-        }
-        self.process.waitUntilExit()
+        terminate(self.process)
         try? FileManager.default.removeItem(at: self.directory)
     }
 
@@ -64,4 +58,15 @@ final class ToolServer {
             ]
         }
     }
+}
+
+/// SIGTERM, then SIGKILL after 5 seconds; returns once `process` has exited.
+func terminate(_ process: Process) {
+    if process.isRunning {
+        process.terminate()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+    process.waitUntilExit()
 }

@@ -1,0 +1,99 @@
+extension BadConfiguration {
+    /// Rows about what a handshake carries: compression, subprotocols, Origin, headers.
+    static let handshake: [BadConfiguration] = [
+        .init(
+            "subprotocol not a token",
+            target(#"subprotocols: ['two words']"#),
+            [#"targets[0].subprotocols[0]: not a valid subprotocol name (an HTTP token), got "two words""#]
+        ),
+        .init(
+            "duplicate subprotocol",
+            target(#"subprotocols: [a, a]"#),
+            [#"targets[0].subprotocols[1]: duplicate subprotocol "a""#]
+        ),
+        .init(
+            "subprotocols not a list",
+            target(#"subprotocols: a"#),
+            [#"targets[0].subprotocols: must be a list, got "a""#]
+        ),
+        .init(
+            "origin with a path",
+            target(#"origin: 'https://x.example/path'"#),
+            [
+                #"targets[0].origin: must be an origin like https://dashboard.example.com (scheme, host, port), got "https://x.example/path""#
+            ]
+        ),
+        .init(
+            "origin not http",
+            target(#"origin: 'ftp://x.example'"#),
+            [
+                #"targets[0].origin: must be an origin like https://dashboard.example.com (scheme, host, port), got "ftp://x.example""#
+            ]
+        ),
+        .init(
+            "header name not a token",
+            target(#"headers: {'Bad Name': s3cret}"#),
+            [#"targets[0].headers.Bad Name: not a valid HTTP header name, got "Bad Name""#]
+        ),
+        .init(
+            "header set by origin",
+            target(#"headers: {Origin: s3cret}"#),
+            [#"targets[0].headers.Origin: "Origin" cannot be set here (set by origin)"#]
+        ),
+        .init(
+            "header set by subprotocols",
+            target(#"headers: {Sec-WebSocket-Protocol: s3cret}"#),
+            [
+                #"targets[0].headers.Sec-WebSocket-Protocol: "Sec-WebSocket-Protocol" cannot be set here (set by subprotocols)"#
+            ]
+        ),
+        .init(
+            "header with two sources",
+            target(#"headers: {X-A: {file: /a, env: SET}}"#),
+            [#"targets[0].headers.X-A: exactly one of value, file, env is required"#]
+        ),
+        .init(
+            "header from an unset variable",
+            target(#"headers: {X-A: {env: MISSING}}"#),
+            [#"targets[0].headers.X-A.env: environment variable "MISSING" is not set"#]
+        ),
+        .init(
+            "header from a JWT",
+            target(#"headers: {X-A: {jwt: x}}"#),
+            [
+                #"targets[0].headers.X-A: exactly one of value, file, env is required"#,
+                #"targets[0].headers.X-A.jwt: unknown key"#,
+            ]
+        ),
+        .init(
+            "header that is the token's",
+            target(#"token: {value: t, header: X-Key}, headers: {x-key: s3cret}"#),
+            [#"targets[0].headers: "X-Key" is already the token's header (token.header)"#]
+        ),
+        .init(
+            "compression method",
+            target(#"compression: gzip"#),
+            [#"targets[0].compression: must be one of deflate, none, got "gzip""#]
+        ),
+        .init(
+            "compression window too large",
+            target(#"compression: {server_max_window_bits: 16}"#),
+            [#"targets[0].compression.server_max_window_bits: must be at most 15, got 16"#]
+        ),
+        .init(
+            "compression window too small",
+            target(#"compression: {server_max_window_bits: 7}"#),
+            [#"targets[0].compression.server_max_window_bits: must be at least 8, got 7"#]
+        ),
+        .init(
+            "compression unknown key",
+            target(#"compression: {level: 9}"#),
+            [#"targets[0].compression.level: unknown key"#]
+        ),
+        .init(
+            "compression as a list",
+            target(#"compression: [deflate]"#),
+            [#"targets[0].compression: must be a mapping, got a list"#]
+        ),
+    ]
+}
