@@ -3,24 +3,28 @@
 
 1. Structure: schemaVersion >= 39, uid `wshealth`, no legacy panels, unique panel ids, sane
    and non-overlapping gridPos, every query has `expr` and a unique `refId`, every panel and
-   query uses the `${datasource}` variable, the variables `datasource`, `job` and `target` are
-   as documented, and no unknown variable is used anywhere.
+   query uses the `${datasource}` variable, the variables `datasource`, `job`, `target` and
+   `slo_window` are as documented, and no unknown variable is used anywhere.
 2. Live: starts the reference backend (`wshealth backend`), an agent (`wshealth run`) with two
    targets (`healthy`, with a JWT minted from the backend's secret; `unreachable`, a port where
    nothing listens, `max_attempts: 3` and a short `error_retry_after`, so it cycles through
    reconnecting -> error -> retry) and three webhook receivers (one answering 200, one 400,
-   one on a closed port), and Prometheus scraping the agent every second. It then injects the
-   backend's faults (garbage, binary, drop, close, oversize, bad frame, stall, refused tokens,
-   listener down) and a failed then a good configuration reload.
+   one on a closed port), and Prometheus scraping the agent every second and evaluating the
+   rule files deploy/prometheus/prometheus.yml loads (the recording rules, the alerts and the
+   SLO rules of wshealth.slo.yml, every second). It then injects the backend's faults (garbage,
+   binary, drop, close, oversize, bad frame, stall, refused tokens, listener down) and a failed
+   then a good configuration reload.
 3. Every expression of the dashboard (panels and annotations), its variables substituted
-   ($job, $target -> .*, $__rate_interval -> 15s, $__interval -> the step, $__range -> the
-   scenario's length), is sent to /api/v1/query (it must succeed and return series; annotations
-   are range-only in Grafana, so for them only parsing is required) and to /api/v1/query_range
-   over the scenario (at least one finite, non-zero sample). Also: every metric an expression
-   names exists in the agent's /metrics with `job=~"$job"` in its selector, and
-   `target=~"$target"` when the metric has a `target` label; every `{{label}}` of a legend
-   exists on the series; `byName`/`byRegexp` overrides match a series; a panel's value
-   mappings cover every value it shows; the variable queries return the configured names.
+   ($job, $target -> .*, $slo_window -> what its query returns, $__rate_interval -> 15s,
+   $__interval -> the step, $__range -> the scenario's length), is sent to /api/v1/query (it
+   must succeed and return series; annotations are range-only in Grafana, so for them only
+   parsing is required) and to /api/v1/query_range over the scenario (at least one finite,
+   non-zero sample). Also: every metric an expression names exists in the agent's /metrics,
+   and every recorded series (level:metric:operations) in Prometheus, with `job=~"$job"` in its
+   selector when the series has a `job` label, and `target=~"$target"` when it has a `target`
+   label; every `{{label}}` of a legend exists on the series; `byName`/`byRegexp` overrides
+   match a series; a panel's value mappings cover every value it shows; the variable queries
+   return the configured names; every rule Prometheus evaluated is healthy.
 
 Every process it starts it stops (also on Ctrl-C or SIGTERM); every wait is bounded. Runs in
 about a minute. Exit status 0 when everything passes, 1 otherwise.
@@ -63,7 +67,11 @@ BUILTIN_VARIABLES = {"__all", "__interval", "__interval_ms", "__rate_interval", 
 DS_REF = {"type": "prometheus", "uid": "${datasource}"}
 VARIABLE_RE = re.compile(r"\$\{(\w+)(?::[^}]*)?\}|\$(\w+)|\[\[(\w+)(?::[^\]]*)?\]\]")
 LEGEND_RE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
-METRIC_RE = re.compile(r"\b((?:wshealth|process)_[A-Za-z0-9_]+)\b(\s*\{([^}]*)\})?")
+# A metric of the agent's; not part of a recorded series' name (level:metric:operations).
+METRIC_RE = re.compile(r"(?<![\w:])((?:wshealth|process)_[A-Za-z0-9_]+)(?![\w:])(\s*\{([^}]*)\})?")
+RECORDED_RE = re.compile(r"(?<![\w:])([A-Za-z_]\w*:[\w:]*)(\s*\{([^}]*)\})?")
+PROMETHEUS_YML = os.path.join(ROOT, "deploy", "prometheus", "prometheus.yml")
+SLO_RULES = os.path.join(ROOT, "deploy", "prometheus", "wshealth.slo.yml")
 
 
 # ---------------------------------------------------------------------------- structure
@@ -113,6 +121,12 @@ def check_structure(dash):
     if variables.get("target") and variable_query(variables["target"]) != \
             'label_values(wshealth_sessions{job=~"$job"}, target)':
         problems.append(f"variable target: query {variable_query(variables['target'])!r}")
+    # The SLO rules' window names the recorded ratios over the whole window (ratio_rate30d).
+    v = variables.get("slo_window")
+    if not v or v.get("type") != "query" or v.get("datasource") != DS_REF or v.get("multi") or v.get("includeAll") \
+            or variable_query(v) != "label_values(wshealth_slo:error_budget:ratio, window)":
+        problems.append("variable slo_window: must be a single-valued query variable on ${datasource}: "
+                        "label_values(wshealth_slo:error_budget:ratio, window)")
 
     known = set(variables) | BUILTIN_VARIABLES
     for path, s in walk_strings(dash):
@@ -187,19 +201,41 @@ def substitute(expr, values):
     return VARIABLE_RE.sub(repl, expr)
 
 
-def check_selectors(expr, exposition):
-    """Every wshealth_/process_ metric must exist and carry the job (and target) matcher."""
+def check_selectors(expr, exposition, recorded=None):
+    """Every wshealth_/process_ metric must exist and carry the job (and target) matcher; so must
+    every recorded series (recorded(name) -> its label names, empty when nothing recorded it)
+    that has a job (and target) label."""
     problems = []
-    for m in METRIC_RE.finditer(expr):
-        name, matchers = m.group(1), m.group(3)
-        if name not in exposition:
-            problems.append(f"{name} is not in the agent's /metrics")
+    found = [(m.group(1), m.group(3), exposition.get(m.group(1)), "the agent's /metrics")
+             for m in METRIC_RE.finditer(expr)]
+    if recorded is not None:
+        found += [(m.group(1), m.group(3), recorded(m.group(1)) or None, "Prometheus (recorded by no rule)")
+                  for m in RECORDED_RE.finditer(expr)]
+    for name, matchers, labels, where in found:
+        if labels is None:
+            problems.append(f"{name} is not in {where}")
             continue
-        if matchers is None or 'job=~"$job"' not in matchers:
+        if (name in exposition or "job" in labels) and (matchers is None or 'job=~"$job"' not in matchers):
             problems.append(f'{name}: selector lacks job=~"$job"')
-        if "target" in exposition[name] and (matchers is None or 'target=~"$target"' not in matchers):
+        if "target" in labels and (matchers is None or 'target=~"$target"' not in matchers):
             problems.append(f'{name}: selector lacks target=~"$target"')
     return problems
+
+
+def shipped_rule_files():
+    """The rule files deploy/prometheus/prometheus.yml loads, as absolute paths."""
+    with open(PROMETHEUS_YML) as f:
+        text = f.read()
+    block = re.search(r"^rule_files:\n((?:[ \t]+.*\n|\n)+)", text, re.M)
+    names = re.findall(r"^[ \t]+-[ \t]+(\S+)", block.group(1), re.M) if block else []
+    return [os.path.join(os.path.dirname(PROMETHEUS_YML), name) for name in names]
+
+
+def slo_window():
+    """The window of the shipped SLO rules: wshealth_slo:error_budget:ratio's `window` label."""
+    with open(SLO_RULES) as f:
+        m = re.search(r"record: wshealth_slo:error_budget:ratio\n(?:.*\n)*?\s+window:\s*\"?([0-9a-z]+)", f.read())
+    return m.group(1) if m else "?"
 
 
 def parse_exposition(text):
@@ -377,12 +413,14 @@ alerting:
                              f"--storage.path={os.path.join(self.work, 'data')}", "--log.level=error"])
         wait_until("agent /-/ready", lambda: request("GET", self.agent_url("/-/ready"))[0] == 200, 30)
         prom_config = os.path.join(self.work, "prometheus.yml")
+        rule_files = "".join(f"  - {json.dumps(path)}\n" for path in shipped_rule_files())
         with open(prom_config, "w") as f:
             f.write(f"""global:
   scrape_interval: {self.scrape_interval}
   scrape_timeout: {self.scrape_interval}
   evaluation_interval: {self.scrape_interval}
-scrape_configs:
+rule_files:
+{rule_files}scrape_configs:
   - job_name: wshealth
     static_configs:
       - targets: ['127.0.0.1:{self.agent_port}']
@@ -557,8 +595,8 @@ def check_live(s, dash, queries, end):
     failures = 0
 
     variables = {v["name"]: v for v in dash["templating"]["list"]}
-    expected = {"job": {"wshealth"}, "target": {"healthy", "unreachable"}}
-    for name in ("job", "target"):
+    expected = {"job": {"wshealth"}, "target": {"healthy", "unreachable"}, "slo_window": {slo_window()}}
+    for name in ("job", "target", "slo_window"):
         m = re.fullmatch(r"label_values\((.*),\s*(\w+)\)", variable_query(variables[name]))
         if not m:
             print(f"FAIL  variable {name}: query is not label_values(selector, label)")
@@ -568,17 +606,29 @@ def check_live(s, dash, queries, end):
                           {"match[]": substitute(m.group(1), values), "start": start, "end": end})
         got = set(data.get("data") or [])
         ok = data.get("status") == "success" and got == expected[name]
+        if name == "slo_window":
+            values[name] = min(got) if got else "NO_SLO_WINDOW"
         failures += not ok
         print(f"{'ok  ' if ok else 'FAIL'}  variable {name}: {sorted(got)}"
               + ("" if ok else f", expected {sorted(expected[name])} ({data.get('error', '')})"))
+
+    series_labels = {}  # recorded series -> its label names in Prometheus
+
+    def recorded(name):
+        if name not in series_labels:
+            data = s.prom_api("/api/v1/series", {"match[]": name, "start": start, "end": end})
+            series_labels[name] = {label for series in data.get("data") or [] for label in series}
+        return series_labels[name]
 
     panel_names = {}  # panel id -> rendered series names
     panel_values = {}  # panel id -> observed finite values
     for label, panel, target, range_only in queries:
         problems = []
         raw = target["expr"]
-        problems += check_selectors(raw, exposition)
         try:
+            # $job and $target stay, to check the selectors; other variables may be part of names.
+            problems += check_selectors(substitute(raw, {**values, "job": "$job", "target": "$target"}),
+                                        exposition, recorded)
             expr = substitute(raw, values)
         except KeyError as e:
             problems.append(str(e))
@@ -646,6 +696,22 @@ def check_live(s, dash, queries, end):
         if problems:
             failures += 1
             print(f"FAIL  #{panel['id']} {panel['title']}: " + "; ".join(problems))
+
+    # The shipped rules, evaluated every second on the scenario's data: none may fail.
+    data = s.prom_api("/api/v1/rules", {})
+    groups = (data.get("data") or {}).get("groups", [])
+    rules = [(g["file"], r) for g in groups for r in g["rules"]]
+    bad = [f"{os.path.basename(file)} {r.get('name')}: {r.get('health')} {r.get('lastError', '')}"
+           for file, r in rules if r.get("health") != "ok"]
+    files = sorted({os.path.basename(file) for file, _ in rules})
+    wanted = sorted(os.path.basename(path) for path in shipped_rule_files())
+    if files != wanted:
+        bad.append(f"loaded rule files {files}, expected {wanted}")
+    failures += bool(bad)
+    print(f"{'FAIL' if bad else 'ok  '}  rules: {len(rules)} rules of {', '.join(files)} evaluated"
+          + (":" if bad else " without error"))
+    for problem in bad:
+        print(f"        {problem}")
     return failures
 
 

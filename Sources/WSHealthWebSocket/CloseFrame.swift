@@ -16,6 +16,11 @@ package enum CloseFrame {
         return code
     }
 
+    /// The reason of a close payload whose ``code(of:)`` was valid: the bytes after the code.
+    package static func reason(of payload: ByteBuffer) -> String {
+        payload.getString(at: payload.readerIndex + 2, length: max(0, payload.readableBytes - 2)) ?? ""
+    }
+
     /// Whether an endpoint may put `code` in a close frame: the codes RFC 6455 defines for use
     /// on the wire, those registered with IANA since (1012–1014, which browsers accept), and
     /// the ranges for libraries and applications (3000–4999). 1004–1006 and 1015 are reserved

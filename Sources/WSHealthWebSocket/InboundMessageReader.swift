@@ -11,8 +11,9 @@ package enum InboundMessage: Equatable {
     case ping(ByteBuffer)
     /// A pong.
     case pong
-    /// A valid close frame, with its status code if it carried one.
-    case close(code: UInt16?)
+    /// A valid close frame, with its status code if it carried one and its reason (UTF-8,
+    /// at most 123 bytes; empty when it had none).
+    case close(code: UInt16?, reason: String)
 }
 
 /// Reads the server's side of a WebSocket connection from bytes: frame headers, every rule of
@@ -162,7 +163,8 @@ package struct InboundMessageReader {
         case FrameHeader.pong:
             return .pong
         default:  // close: `FrameHeader` admits no other opcode
-            return .close(code: try CloseFrame.code(of: payload))
+            let code = try CloseFrame.code(of: payload)
+            return .close(code: code, reason: code == nil ? "" : CloseFrame.reason(of: payload))
         }
     }
 

@@ -11,8 +11,9 @@ package protocol WebSocketClientDelegate: AnyObject {
 
 /// How a client connection ended, as the client saw it.
 package enum WebSocketEnding: Hashable, Sendable {
-    /// The server sent a valid close frame (with its code, if any); the client answered it.
-    case serverClosed(code: UInt16?)
+    /// The server sent a valid close frame (with its code, if any, and its reason, empty when
+    /// it had none); the client answered it.
+    case serverClosed(code: UInt16?, reason: String)
     /// The server broke a rule: the client failed the connection with the violation's code.
     case violation(WebSocketViolation)
     /// The connection ended without a close frame: reset, EOF, a read or TLS error.
@@ -76,8 +77,8 @@ package final class WebSocketClientHandler<Delegate: WebSocketClientDelegate>: C
             let pong = context.channel.allocator.clientFrame(opcode: FrameHeader.pong, payload: payload)
             context.writeAndFlush(Self.wrapOutboundOut(pong), promise: nil)
             self.delegate.webSocketReceived(message, connection: self.id, context: context)
-        case .close(let code):
-            self.ending = .serverClosed(code: code)
+        case .close(let code, let reason):
+            self.ending = .serverClosed(code: code, reason: reason)
             // Answer with the same code (§5.5.1); the server closes TCP first (§7.1.1).
             let answer = context.channel.allocator.clientCloseFrame(code: code)
             context.writeAndFlush(Self.wrapOutboundOut(answer), promise: nil)

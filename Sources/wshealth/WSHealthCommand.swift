@@ -10,7 +10,7 @@ struct WSHealthCommand: AsyncParsableCommand {
         version: WSHealthVersion.version,
         subcommands: [
             RunCommand.self, CheckConfigCommand.self, BackendCommand.self, DemoCommand.self,
-            StateMachineCommand.self,
+            StateMachineCommand.self, ProbeCommand.self, SLORulesCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -1,4 +1,6 @@
 import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
 import Testing
 import WSConnectionStateMachine
 import WSHealthAlerting
@@ -29,8 +31,18 @@ struct ScrapeEquivalenceTests {
     /// configuration reload that failed; a notification the disk refused.
     static func scenario() -> MetricsRegistry {
         let registry = MetricsRegistry()
-        let first = TargetStatistics(target: "dashboard", sessions: 2, policy: .spec, registry: registry)
-        let second = TargetStatistics(target: #"odd "name" \ here"#, sessions: 1, policy: .spec, registry: registry)
+        // The session time's clock: the scenario's 20 s pass between the targets' start and the
+        // scrape, one session stale for the last 10 s.
+        let now = NIOLockedValueBox(NIODeadline.uptimeNanoseconds(1_000_000_000))
+        let clock: @Sendable () -> NIODeadline = { now.withLockedValue { $0 } }
+        let first = TargetStatistics(target: "dashboard", sessions: 2, policy: .spec, registry: registry, clock: clock)
+        let second = TargetStatistics(
+            target: #"odd "name" \ here"#,
+            sessions: 1,
+            policy: .spec,
+            registry: registry,
+            clock: clock
+        )
         let start = MonotonicInstant(nanoseconds: 1_000_000_000)
 
         var machine = ConnectionStateMachine<MonotonicInstant>(policy: .spec)
@@ -49,6 +61,7 @@ struct ScrapeEquivalenceTests {
         first.record(machine.handshakeSucceeded(at: start + .seconds(9) + .milliseconds(20)))
         var stale = machine.messageReceived(at: start + .seconds(10))
         stale.dataStale = true
+        now.withLockedValue { $0 = $0 + .seconds(10) }
         first.record(stale)
         first.recordFiring([.dataStale])
 
@@ -67,6 +80,7 @@ struct ScrapeEquivalenceTests {
         receiver.setQueueLength(2)
         registry.agent.recordReload(success: false)
         registry.agent.recordStorageError(.outboxWrite)
+        now.withLockedValue { $0 = $0 + .seconds(10) }
         return registry
     }
 

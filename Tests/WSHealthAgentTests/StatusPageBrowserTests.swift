@@ -140,6 +140,97 @@ extension ExternalProcesses {
             }
         }
 
+        /// A session's flight recorder, end to end: stale and fresh data, a server close with its
+        /// code and reason, a refused token, the operator's Retry — read back from the events
+        /// endpoint in order, then opened under the session's row in Chromium, newest first and in
+        /// the badges' colours, and still open after the page's next redraw.
+        @Test func sessionTimeline() async throws {
+            let target = fastTarget(expect: "{interval: 100ms, stale_after: 1s}")
+            try await AgentHarness.scoped(AgentHarness(target: target)) { harness in
+                let live = { harness.sessions("t", "receiving_data") == 1 }
+                await harness.eventually("receiving data", live)
+                try await harness.backend.apply(.stall(enabled: true))
+                await harness.eventually("stale") {
+                    harness.metric("wshealth_data_stale_sessions", ["target": "t"]) == 1
+                }
+                try await harness.backend.apply(.stall(enabled: false))
+                await harness.eventually("fresh") {
+                    harness.metric("wshealth_data_stale_sessions", ["target": "t"]) == 0
+                }
+                try await harness.backend.apply(.close(code: 1011, reason: "maintenance"))
+                await harness.eventually("back after the close") {
+                    harness.metric("wshealth_disconnects_total", ["target": "t", "cause": "server_closed"]) == 1
+                        && live()
+                }
+                try await harness.backend.apply(.refuseTokens(enabled: true))
+                try await harness.backend.apply(.drop)
+                await harness.eventually("error") { harness.sessions("t", "error") == 1 }
+                try await harness.backend.apply(.refuseTokens(enabled: false))
+                let base = "http://127.0.0.1:\(try await harness.agent.listeningPort())"
+                _ = try await requestJSON("\(base)/api/v1/targets/t/retry", method: "POST")
+                await harness.eventually("live after Retry", live)
+
+                let (status, report) = try await requestJSON("\(base)/api/v1/targets/t/sessions/0/events")
+                #expect(status == 200)
+                #expect(report["target"] as? String == "t" && report["session"] as? Int == 0)
+                let events = try #require(report["events"] as? [[String: Any]]).reversed()
+                let names = events.map { ($0["event"] as? String) ?? ($0["kind"] as? String ?? "?") }
+                let expected = [
+                    "connect", "handshake_succeeded", "first_message", "stale_marked", "stale_cleared",
+                    "connection_closed", "auto_reconnect", "retry_attempt", "handshake_succeeded", "first_message",
+                    "connection_closed", "authentication_failed", "retry_requested", "connect",
+                    "handshake_succeeded", "first_message",
+                ]
+                var remaining = names[...]
+                for name in expected {
+                    guard let found = remaining.firstIndex(of: name) else {
+                        Issue.record("\(name) missing, in order, from \(names)")
+                        break
+                    }
+                    remaining = remaining[(found + 1)...]
+                }
+                let close = events.first { $0["close_code"] as? Int == 1011 }
+                #expect(close?["reason"] as? String == "server_closed" && close?["detail"] as? String == "maintenance")
+                let refused = events.first { $0["event"] as? String == "authentication_failed" }
+                #expect(refused?["http_status"] as? Int == 403 && refused?["reason"] as? String == "auth_failed")
+                #expect(try await requestJSON("\(base)/api/v1/targets/t/sessions/1/events").status == 404)
+                #expect(try await requestJSON("\(base)/api/v1/targets/nope/sessions/0/events").status == 404)
+
+                let items = try await ChromiumDevTools.with { browser in
+                    try await browser.open("\(base)/")
+                    return try await browser.evaluate(Self.openTimeline)
+                }
+                let shown = try #require(
+                    try JSONSerialization.jsonObject(with: Data(items.utf8)) as? [[String]],
+                    "not a list: \(items)"
+                )
+                #expect(shown.count == events.count, "one item per event")
+                #expect(shown.first?.first == "badge b-live", "the newest first: \(shown.first ?? [])")
+                #expect(shown.first?.last?.contains("first_message") == true)
+                #expect(shown.contains { $0[0] == "badge b-error" && $0[1].contains("HTTP 403") })
+                #expect(shown.contains { $0[0] == "badge b-stale" && $0[1].contains("Stale data") })
+                #expect(shown.contains { $0[1].contains("close 1011") && $0[1].contains("maintenance") })
+            }
+        }
+
+        /// Opens target `t` and its session 0's timeline, waits for the page's next redraw (at most
+        /// 10 s each), and returns the timeline's items as JSON: `[[badge class, text]]`.
+        static let openTimeline = """
+            (async () => {
+              const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+              const items = () => [...document.querySelectorAll("tr.timeline li.event")];
+              for (let i = 0; i < 200 && document.body.dataset.renderedBy !== "script"; i++) await sleep(50);
+              document.querySelector('details[data-target="t"]').open = true;
+              document.querySelector('details[data-target="t"] tr[data-session="0"] button.timeline').click();
+              for (let i = 0; i < 200 && items().length === 0; i++) await sleep(50);
+              const refreshed = document.getElementById("refreshed").textContent;
+              for (let i = 0; i < 200 && document.getElementById("refreshed").textContent === refreshed; i++) {
+                await sleep(50);
+              }
+              return JSON.stringify(items().map((li) => [li.querySelector(".badge").className, li.textContent]));
+            })()
+            """
+
         /// Clicks target `t`'s Retry button and returns the notice the page shows (within 10 s).
         static let clickRetry = """
             (async () => {

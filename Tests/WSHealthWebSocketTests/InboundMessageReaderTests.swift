@@ -52,7 +52,7 @@ struct InboundMessageReaderTests {
         #expect(
             messages == [
                 .text(ByteBuffer(string: #"{"a":1}"#)), .ping(ByteBuffer(bytes: [7])), .pong, .binary(nil),
-                .close(code: 1000),
+                .close(code: 1000, reason: ""),
             ]
         )
         #expect(buffer.readableBytes == 0)
@@ -97,7 +97,7 @@ struct InboundMessageReaderTests {
     @Test func closeWithoutCode() throws {
         var reader = InboundMessageReader(maxMessageBytes: 1 << 20)
         var buffer = ByteBuffer(bytes: Self.frame(0x88, []))
-        #expect(try reader.read(from: &buffer) == .close(code: nil))
+        #expect(try reader.read(from: &buffer) == .close(code: nil, reason: ""))
     }
 
     /// Each broken frame is named by the rule it breaks, and is refused from its header alone:

@@ -67,7 +67,9 @@ struct TextAndCloseRuleTests {
             as [UInt16]
     )
     func validCloseCodes(code: UInt16) throws {
-        #expect(try Self.read(serverFrame(0x88, Self.close(code, reason: "bye"))) == [.close(code: code)])
+        #expect(
+            try Self.read(serverFrame(0x88, Self.close(code, reason: "bye"))) == [.close(code: code, reason: "bye")]
+        )
     }
 
     @Test(arguments: [0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535] as [UInt16])

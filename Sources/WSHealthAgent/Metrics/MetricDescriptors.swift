@@ -93,6 +93,17 @@ enum MetricDescriptors {
         help: "Sessions whose data is stale now."
     )
 
+    static let sessionSeconds = MetricFamily(
+        name: "wshealth_session_seconds_total",
+        kind: .counter,
+        help: "Time the target's sessions ran, summed over its sessions: the data freshness SLI's total."
+    )
+    static let staleSessionSeconds = MetricFamily(
+        name: "wshealth_stale_session_seconds_total",
+        kind: .counter,
+        help: "Time the target's sessions held stale data, summed over its sessions: the data freshness SLI's errors."
+    )
+
     /// Every target's families, in the order of the exposition.
     static let alertsFiring = MetricFamily(
         name: "wshealth_alerts_firing",
@@ -104,7 +115,8 @@ enum MetricDescriptors {
         sessions, transitions, attempts, failures, successRatio, handshakeSuccessRatio, reconnectDuration,
         maxRetriesExceeded, disconnects,
         reconnectAttempt, reconnectMaxAttempts, handshakeDuration, timeToFirstMessage, messagesReceived,
-        messageErrors, lastMessageTimestamp, messageInterval, staleSessions, alertsFiring,
+        messageErrors, lastMessageTimestamp, messageInterval, staleSessions, sessionSeconds, staleSessionSeconds,
+        alertsFiring,
     ]
 
     /// The agent's own families, after the targets': what was built, how the last

@@ -64,7 +64,10 @@ final class MetricsRegistry: Sendable {
     /// the other.
     func render(as format: ExpositionFormat, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> [ByteBuffer] {
         let process = ProcessMetrics.current()
-        return self.exposition.withLock { $0.render(process: process, as: format, allocator: allocator) }
+        return self.exposition.withLock { exposition in
+            for target in exposition.targets.groups { target.statistics.accountSessionTime() }
+            return exposition.render(process: process, as: format, allocator: allocator)
+        }
     }
 
     /// The exposition as text: for tests and diagnostics.

@@ -27,8 +27,11 @@ extension TargetStatistics {
         static let handshake = HistogramSlots(MetricBuckets.handshake, at: reconnect.end)
         static let firstMessage = HistogramSlots(MetricBuckets.firstMessage, at: handshake.end)
         static let messageInterval = HistogramSlots(MetricBuckets.messageInterval, at: firstMessage.end)
+        /// Seconds, as the bit patterns of `Double`s.
+        static let sessionSeconds = messageInterval.end
+        static let staleSessionSeconds = sessionSeconds + 1
         /// 1 or 0 for each built-in rule, in the order of `AlertRule.allCases`.
-        static let alertsFiring = messageInterval.end
+        static let alertsFiring = staleSessionSeconds + 1
         static let slotCount = alertsFiring + AlertRule.allCases.count
 
         static func transition(from: Int, to: Int) -> Int { transitions + from * states.count + to }
@@ -101,6 +104,8 @@ extension TargetStatistics {
         add(families.lastMessageTimestamp, .seconds(slot: Layout.lastMessage))
         histogram(families.messageInterval, Layout.messageInterval)
         add(families.staleSessions, .integer(slot: Layout.staleSessions))
+        add(families.sessionSeconds, .decimal(slot: Layout.sessionSeconds))
+        add(families.staleSessionSeconds, .decimal(slot: Layout.staleSessionSeconds))
         for (index, rule) in AlertRule.allCases.enumerated() {
             add(families.alertsFiring, .integer(slot: Layout.alertsFiring + index), [("alertname", rule.alertname)])
         }

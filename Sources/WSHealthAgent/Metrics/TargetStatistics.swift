@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import WSConnectionStateMachine
 import WSHealthAlerting
 
@@ -20,12 +21,26 @@ final class TargetStatistics: SeriesGroup {
     let lines: SeriesLines
     private let registry: MetricsRegistry
     /// Bookkeeping that is not a series: which attempt each session is at (for the highest),
-    /// and the rate limits of the event logs. Never touched by a scrape.
-    private let counts = NIOLockedValueBox(Counts())
+    /// the rate limits of the event logs, and the session time accounted so far.
+    private let counts: NIOLockedValueBox<Counts>
+    private let sessionCount: Int
+    /// Now, for the session time: NIO's monotonic clock, or a test's.
+    private let clock: @Sendable () -> NIODeadline
 
     private struct Counts {
         var sessionsAtAttempt: [Int] = []
         var logs: [LoggedEvent: RateLimit] = [:]
+        var time: SessionTime
+    }
+
+    /// The session time and stale session time, accounted up to `accountedUntil`: at each
+    /// change of the stale sessions and at each scrape, so the counters are exact at a scrape
+    /// without a timer.
+    private struct SessionTime {
+        var accountedUntil: NIODeadline
+        var staleSessions = 0
+        var sessionSeconds = 0.0
+        var staleSessionSeconds = 0.0
     }
 
     /// The events of a target's sessions that are logged at most once every 10 seconds.
@@ -54,8 +69,17 @@ final class TargetStatistics: SeriesGroup {
     }
 
     /// Registers every series of the target, at zero, for `sessions` sessions under `policy`.
-    init(target: String, sessions: Int, policy: ConnectionPolicy, registry: MetricsRegistry) {
+    init(
+        target: String,
+        sessions: Int,
+        policy: ConnectionPolicy,
+        registry: MetricsRegistry,
+        clock: @escaping @Sendable () -> NIODeadline = { .now() }
+    ) {
         self.target = target
+        self.sessionCount = sessions
+        self.clock = clock
+        self.counts = NIOLockedValueBox(Counts(time: SessionTime(accountedUntil: clock())))
         self.maxReconnectAttempts = policy.maxReconnectAttempts
         self.registry = registry
         let slots = MetricSlots(count: Layout.slotCount)
@@ -106,7 +130,10 @@ final class TargetStatistics: SeriesGroup {
                 if let firstAfter { self.slots.observe(firstAfter, in: Layout.firstMessage) }
                 if let interval { self.slots.observe(interval, in: Layout.messageInterval) }
             }
-            if let stale = action.dataStale { self.slots.add(stale ? 1 : -1, to: Layout.staleSessions) }
+            if let stale = action.dataStale {
+                self.slots.add(stale ? 1 : -1, to: Layout.staleSessions)
+                self.accountSessionTime(staleChange: stale ? 1 : -1)
+            }
             if let change = action.attemptChange { self.recordAttemptChange(from: change.from, to: change.to) }
         }
     }
@@ -157,6 +184,29 @@ final class TargetStatistics: SeriesGroup {
             let value = firing.contains(rule) ? 1 : 0
             if self.slots.load(Layout.alertsFiring + index) != value {
                 self.slots.store(value, in: Layout.alertsFiring + index)
+            }
+        }
+    }
+
+    /// Brings the session time counters up to now: a scrape calls it before it reads them.
+    func accountSessionTime() {
+        self.slots.update { self.accountSessionTime(staleChange: 0) }
+    }
+
+    /// Accounts the time since the last account at the stale sessions until now, then applies
+    /// `staleChange`. Call within `slots.update`.
+    private func accountSessionTime(staleChange: Int) {
+        let now = self.clock()
+        self.counts.withLockedValue { counts in
+            let elapsed = Double(max(0, (now - counts.time.accountedUntil).nanoseconds)) / 1e9
+            counts.time.accountedUntil = now
+            counts.time.sessionSeconds += Double(self.sessionCount) * elapsed
+            counts.time.staleSessionSeconds += Double(counts.time.staleSessions) * elapsed
+            counts.time.staleSessions += staleChange
+            // Stored under the lock, so the slots follow the order of the accounts.
+            if elapsed > 0 {
+                self.slots.store(counts.time.sessionSeconds, in: Layout.sessionSeconds)
+                self.slots.store(counts.time.staleSessionSeconds, in: Layout.staleSessionSeconds)
             }
         }
     }

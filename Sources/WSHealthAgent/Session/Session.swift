@@ -46,6 +46,8 @@ final class Session: @unchecked Sendable {
     private var subprotocol: String?
     /// The attempt waiting for the pacer's go-ahead, if one does.
     private var pendingAttempt: PendingAttempt?
+    /// The session's last events, for `/api/v1/targets/{name}/sessions/{index}/events`.
+    private var recorder = FlightRecorder()
 
     /// What a session does once the pacer lets it start a connection attempt.
     private enum PendingAttempt {
@@ -144,6 +146,11 @@ final class Session: @unchecked Sendable {
         }
     }
 
+    /// The flight recorder's events, newest first, taken on the session's loop.
+    func events() -> EventLoopFuture<[SessionEvent]> {
+        self.eventLoop.submit { self.recorder.newestFirst }
+    }
+
     // MARK: Events from the connection's handlers (on the event loop)
 
     func connectionUpgraded(_ id: UInt64, compression: PerMessageDeflate.Agreement? = nil, subprotocol: String? = nil) {
@@ -155,18 +162,27 @@ final class Session: @unchecked Sendable {
     }
 
     /// The attempt failed: `detail` is the sentence users read, `error` what NIO reported (for
-    /// the logs' `error` field only).
-    func connectionFailed(_ id: UInt64, _ reason: ConnectionFailureReason, detail: String, error: (any Error)? = nil) {
+    /// the logs' `error` field only), `httpStatus` the status of a refused upgrade.
+    func connectionFailed(
+        _ id: UInt64,
+        _ reason: ConnectionFailureReason,
+        detail: String,
+        error: (any Error)? = nil,
+        httpStatus: Int? = nil
+    ) {
         self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
         self.closeChannel()
-        self.handle(failure: FailureReport(detail: detail, error: error)) { $0.handshakeFailed(reason, at: self.now) }
+        let failure = FailureReport(detail: detail, error: error, httpStatus: httpStatus)
+        self.handle(failure: failure) { $0.handshakeFailed(reason, at: self.now) }
     }
 
     func connectionReceived(_ id: UInt64, text: ByteBuffer) {
         self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
-        if !self.settings.expectJSON || JSONValidator.isValid(text.readableBytesView) {
+        let valid = !self.settings.expectJSON || JSONValidator.isValid(text.readableBytesView)
+        self.settings.trace?.received(.text(text), valid: valid)
+        if valid {
             self.statistics.recordMessage()
             self.lastMessageAt = Date()
             self.handle { $0.messageReceived(at: self.now) }
@@ -187,14 +203,23 @@ final class Session: @unchecked Sendable {
         self.handle { $0.controlFrameReceived(at: self.now) }
     }
 
-    /// The open connection ended; `violation` is the frame rule the server broke, if it did.
-    func connectionLost(_ id: UInt64, _ loss: ConnectionLoss, violation: WebSocketViolation? = nil) {
+    /// The open connection ended; `violation` is the frame rule the server broke, if it did,
+    /// `closeReason` the reason of the server's close frame.
+    func connectionLost(
+        _ id: UInt64,
+        _ loss: ConnectionLoss,
+        violation: WebSocketViolation? = nil,
+        closeReason: String? = nil
+    ) {
         self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
         if case .messageTooLarge = violation { self.statistics.recordMessageError(.tooLarge) }
         if let violation { self.lastFailureDetail = "closed with \(violation.closeCode): \(violation)" }
         self.channel = nil
-        self.handle(loss: loss) { $0.connectionClosed(loss, at: self.now) }
+        var closeCode = violation?.closeCode
+        if case .serverClosed(let code) = loss { closeCode = code }
+        let ending = LossReport(loss: loss, closeCode: closeCode, closeReason: closeReason)
+        self.handle(loss: ending) { $0.connectionClosed(loss, at: self.now) }
     }
 
     // MARK: Carrying out actions
@@ -211,24 +236,45 @@ final class Session: @unchecked Sendable {
         var detail: String
         /// NIO's error, for the logs.
         var error: (any Error)?
+        /// The status of a refused upgrade.
+        var httpStatus: Int?
+    }
+
+    /// What the client saw of an open connection's end.
+    private struct LossReport {
+        var loss: ConnectionLoss
+        /// The server's close code, or the one the agent failed the connection with.
+        var closeCode: UInt16?
+        /// The reason of the server's close frame.
+        var closeReason: String?
     }
 
     /// Feeds one event to the machine and carries out what it returns; `failure` is what the
     /// client saw of a failed attempt, if the event ends one.
     private func handle(
         failure: FailureReport? = nil,
-        loss: ConnectionLoss? = nil,
+        loss: LossReport? = nil,
         _ event: (inout Machine) -> Machine.Action
     ) {
+        let now = self.now
         let action = event(&self.machine)
         if let reason = action.failure {
             self.lastFailureDetail = failure?.detail ?? self.describe(reason)
+        }
+        let context = FlightRecorder.Context(
+            failureDetail: action.failure != nil || action.disconnect == .protocolError ? self.lastFailureDetail : nil,
+            httpStatus: failure?.httpStatus,
+            closeCode: loss?.closeCode,
+            closeReason: loss?.closeReason
+        )
+        self.recorder.record(action, at: now, attempt: self.machine.reconnectAttempt, context: context) { event in
+            self.settings.trace?.recorded(event)
         }
         self.statistics.record(action)
         if action.dataStale != nil || action.transitions.contains(where: { $0.from != $0.to }) {
             self.changes?.signal()
         }
-        self.log(action, error: failure?.error, loss: loss)
+        self.log(action, error: failure?.error, loss: loss?.loss)
         self.apply(action)
     }
 
@@ -300,6 +346,7 @@ final class Session: @unchecked Sendable {
         case .sendPing:
             if let channel = self.channel {
                 channel.writeAndFlush(channel.allocator.clientFrame(opcode: FrameHeader.ping), promise: nil)
+                self.settings.trace?.pingSent()
             }
         case .close(let code):
             self.sendCloseAndClose(code: code)

@@ -31,6 +31,8 @@ final class SessionSettings: Sendable {
     let origin: String?
     /// The extra headers, each a provider placed as its header (values are secrets).
     let headers: [TokenProvider]
+    /// What watches the connections step by step: `wshealth probe`; nil for the agent's sessions.
+    let trace: (any ConnectionTrace)?
 
     init(
         targetName: String,
@@ -45,7 +47,8 @@ final class SessionSettings: Sendable {
         compression: PerMessageDeflate.Offer?,
         subprotocols: [String] = [],
         origin: String? = nil,
-        headers: [TokenProvider] = []
+        headers: [TokenProvider] = [],
+        trace: (any ConnectionTrace)? = nil
     ) {
         self.targetName = targetName
         self.endpoint = endpoint
@@ -60,5 +63,6 @@ final class SessionSettings: Sendable {
         self.subprotocols = subprotocols
         self.origin = origin
         self.headers = headers
+        self.trace = trace
     }
 }

@@ -39,7 +39,8 @@ final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChannelHandle
         guard case .head(let head) = Self.unwrapInboundIn(data) else { return }
         self.report(
             ConnectionFailureReason(rejectedUpgradeStatus: Int(head.status.code)),
-            detail: "HTTP \(head.status.code) \(head.status.reasonPhrase)"
+            detail: "HTTP \(head.status.code) \(head.status.reasonPhrase)",
+            httpStatus: Int(head.status.code)
         )
         context.close(promise: nil)
     }
@@ -61,10 +62,15 @@ final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChannelHandle
         context.fireChannelInactive()
     }
 
-    private func report(_ reason: ConnectionFailureReason, detail: String, error: (any Error)? = nil) {
+    private func report(
+        _ reason: ConnectionFailureReason,
+        detail: String,
+        error: (any Error)? = nil,
+        httpStatus: Int? = nil
+    ) {
         guard !self.reported else { return }
         self.reported = true
-        self.session.connectionFailed(self.connectionID, reason, detail: detail, error: error)
+        self.session.connectionFailed(self.connectionID, reason, detail: detail, error: error, httpStatus: httpStatus)
     }
 }
 

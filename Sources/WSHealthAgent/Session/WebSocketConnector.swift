@@ -63,6 +63,7 @@ struct WebSocketConnector {
                 settings.tlsServerName ?? (settings.endpoint.hostIsIPAddress ? nil : settings.endpoint.host)
             try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
         }
+        if let trace = settings.trace { try pipeline.addHandler(WireTap(trace: trace)) }
         let requestHandler = UpgradeRequestHandler(request: request, session: session, connectionID: id)
         let upgrader = SessionUpgrader(session: session, connectionID: id)
         try pipeline.addHTTPClientHandlers(

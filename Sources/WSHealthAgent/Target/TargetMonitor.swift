@@ -117,7 +117,10 @@ final class TargetMonitor: Sendable {
         return snapshots
     }
 
-    static func sessionSettings(for target: TargetConfiguration) throws -> SessionSettings {
+    static func sessionSettings(
+        for target: TargetConfiguration,
+        trace: (any ConnectionTrace)? = nil
+    ) throws -> SessionSettings {
         guard let endpoint = WebSocketEndpoint(url: target.url.absoluteString) else {
             throw AgentError("targets \(target.name): not a WebSocket URL: \(Redaction.url(target.url))")
         }
@@ -155,7 +158,8 @@ final class TargetMonitor: Sendable {
             headers: try target.headers.map {
                 // A header's value comes from where a token's does, and goes under its own name.
                 try Self.tokenProvider(TokenConfiguration(source: $0.source, placement: .header($0.name)))
-            }
+            },
+            trace: trace
         )
     }
 
@@ -208,10 +212,14 @@ enum Redaction {
         guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "<invalid url>" }
         if components.password != nil { components.password = "<redacted>" }
         components.queryItems = components.queryItems?.map { item in
-            let lowered = item.name.lowercased()
-            let secret = ["token", "access_token", "jwt", "key", "apikey", "api_key", "secret", "password"]
-            return secret.contains(lowered) ? URLQueryItem(name: item.name, value: "<redacted>") : item
+            Self.secretParameters.contains(item.name.lowercased())
+                ? URLQueryItem(name: item.name, value: "<redacted>") : item
         }
         return components.string ?? "<invalid url>"
     }
+
+    /// Query parameters whose values are masked wherever a URL is shown, lowercased.
+    static let secretParameters: Set = [
+        "token", "access_token", "jwt", "key", "apikey", "api_key", "secret", "password",
+    ]
 }

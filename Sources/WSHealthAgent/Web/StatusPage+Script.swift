@@ -47,7 +47,9 @@ extension StatusPage {
             ? esc(s.last_failure_reason) +
               (s.last_failure_detail == null ? "" : `<small>${esc(s.last_failure_detail)}</small>`)
             : "–";
-          return `<tr><td>${esc(s.index)}</td><td>${badge(s, target.max_reconnect_attempts)}` +
+          return `<tr data-session="${esc(s.index)}"><td><button type="button" class="timeline" ` +
+            `aria-expanded="false" title="events of session ${esc(s.index)}">${esc(s.index)}</button></td>` +
+            `<td>${badge(s, target.max_reconnect_attempts)}` +
             `${s.data_stale ? stale("") : ""}${message(s)}</td>` +
             `<td>${ago(report.generated_at, s.last_message_at)}</td><td>${failure}</td>` +
             `<td>${esc(s.last_disconnect_cause ?? "–")}</td></tr>`;
@@ -84,13 +86,56 @@ extension StatusPage {
             `<th>Last disconnect</th></tr></thead><tbody>${rows.join("")}</tbody></table></details>\n`;
         }
 
+        // Open timelines, by target and session: each `{target, index, report}`, fetched again
+        // at every refresh and placed under its session's row after every redraw.
+        const timelines = new Map();
+        const BADGE_OF_STATE = { receiving_data: "live" };
+        const seconds = (name, value) => (value == null ? "" : `${name} ${value.toFixed(3)} s`);
+
+        function timelineRow(entry) {
+          if (!entry.report) return '<tr class="timeline"><td colspan="5">No events available.</td></tr>';
+          const items = entry.report.events.map((e) => {
+            const kind = e.kind === "transition" ? BADGE_OF_STATE[e.to] ?? e.to : "stale";
+            const label = e.kind === "transition" ? `${e.from} → ${e.to}`
+              : e.kind === "stale_marked" ? "Stale data" : "Data fresh";
+            const facts = [e.event, e.reason, e.http_status == null ? "" : `HTTP ${e.http_status}`,
+              e.close_code == null ? "" : `close ${e.close_code}`, seconds("handshake", e.handshake_seconds),
+              seconds("reconnected after", e.reconnect_seconds), seconds("first message after", e.first_message_seconds),
+              seconds("backoff", e.backoff_seconds), e.attempt > 0 ? `attempt ${e.attempt}` : ""].filter(Boolean);
+            return `<li class="event"><time datetime="${esc(e.at)}">${esc(e.at.slice(11, 23))}</time>` +
+              `<span class="badge b-${esc(kind)}">${esc(label)}</span><span>${esc(facts.join(" · "))}</span>` +
+              (e.detail == null ? "" : `<small>${esc(e.detail)}</small>`) + "</li>";
+          });
+          return `<tr class="timeline"><td colspan="5"><ol class="events">${items.join("")}</ol></td></tr>`;
+        }
+
+        async function fetchTimeline(entry) {
+          const path = `/api/v1/targets/${encodeURIComponent(entry.target)}/sessions/${entry.index}/events`;
+          const response = await fetch(path, { cache: "no-store" });
+          entry.report = response.ok ? await response.json() : null;
+        }
+
+        function placeTimelines(main) {
+          for (const entry of timelines.values()) {
+            const block = [...main.querySelectorAll("details")].find((d) => d.dataset.target === entry.target);
+            const row = block?.querySelector(`tr[data-session="${entry.index}"]`);
+            if (!row) continue;
+            row.querySelector("button.timeline").setAttribute("aria-expanded", "true");
+            row.insertAdjacentHTML("afterend", timelineRow(entry));
+          }
+        }
+
+        let lastReport = null;
+
         function render(report) {
+          lastReport = report;
           const main = document.getElementById("targets");
           const open = new Set([...main.querySelectorAll("details[open]")].map((d) => d.dataset.target));
           main.innerHTML = report.targets.length
             ? report.targets.map((t) => targetBlock(report, t)).join("")
             : '<p class="empty">No targets configured.</p>';
           for (const d of main.querySelectorAll("details")) d.open = open.has(d.dataset.target);
+          placeTimelines(main);
           document.body.dataset.renderedBy = "script";
           document.getElementById("refreshed").textContent =
             `Updated ${new Date().toLocaleTimeString()}; refreshing every 2 s.`;
@@ -111,7 +156,9 @@ extension StatusPage {
           try {
             const response = await fetch("/api/v1/targets", { cache: "no-store" });
             if (!response.ok) throw new Error(`HTTP ${response.status}`);
-            render(await response.json());
+            const report = await response.json();
+            await Promise.all([...timelines.values()].map(fetchTimeline));
+            render(report);
             const alerts = await fetch("/api/v1/alerts", { cache: "no-store" });
             if (alerts.ok) renderAlerts(await alerts.json());
           } catch (error) {
@@ -119,6 +166,23 @@ extension StatusPage {
               `Cannot reach the agent (${error.message}); showing the last known state.`;
           }
         }
+
+        document.getElementById("targets").addEventListener("click", async (event) => {
+          const button = event.target.closest("button.timeline");
+          if (!button) return;
+          const target = button.closest("details").dataset.target;
+          const index = Number(button.closest("tr").dataset.session);
+          const key = `${target}\n${index}`;
+          if (timelines.has(key)) {
+            timelines.delete(key);
+          } else {
+            const entry = { target, index, report: null };
+            timelines.set(key, entry);
+            await fetchTimeline(entry);
+          }
+          if (lastReport) render(lastReport);
+          else await refresh();
+        });
 
         document.getElementById("retry").addEventListener("submit", async (event) => {
           event.preventDefault();

@@ -42,6 +42,12 @@ extension StatusPage {
         th,td{text-align:left;padding:.4rem 1rem;border-top:1px solid #eaeef2;vertical-align:top}
         th{color:#57606a;font-weight:600;background:#f6f8fa}
         td small{display:block;color:#57606a;overflow-wrap:anywhere}
+        button.timeline{border:0;background:none;color:#0969da;cursor:pointer;font:inherit;padding:0}
+        button.timeline::before{content:"▸ ";color:#656d76}button.timeline[aria-expanded=true]::before{content:"▾ "}
+        tr.timeline td{background:#f6f8fa}ol.events{list-style:none;margin:0;padding:0}
+        ol.events li{display:flex;flex-wrap:wrap;gap:.2rem .6rem;align-items:baseline;padding:.15rem 0}
+        ol.events time{font:.75rem ui-monospace,SFMono-Regular,Menlo,monospace;color:#57606a}
+        ol.events small{flex-basis:100%;color:#57606a;overflow-wrap:anywhere}
         .empty,#notice,footer{color:#57606a;font-size:.85rem}#notice{color:#0969da;min-height:1.2em}
         #alerts ul{list-style:none;padding:0;margin:0 0 1rem}#alerts h2{font-size:1rem}
         .alert{padding:.4rem .8rem;margin:.25rem 0;border-left:4px solid #bf8700;background:#fff8c5}

@@ -103,8 +103,14 @@ enum StatusPage {
         if let reason = session.lastFailure {
             failure = escape(reason.rawValue) + (session.lastFailureDetail.map { "<small>\(escape($0))</small>" } ?? "")
         }
-        return "<tr><td>\(session.index)</td><td>\(status)</td><td>\(report.age(of: session.lastMessageAt))</td>"
+        return "<tr data-session=\"\(session.index)\"><td>\(self.timelineButton(session.index))</td><td>\(status)</td>"
+            + "<td>\(report.age(of: session.lastMessageAt))</td>"
             + "<td>\(failure)</td><td>\(escape(session.lastDisconnect?.rawValue ?? "–"))</td></tr>"
+    }
+
+    /// The session's number, a button that opens its timeline (the script fetches it).
+    static func timelineButton(_ index: Int) -> String {
+        "<button type=\"button\" class=\"timeline\" aria-expanded=\"false\" title=\"events of session \(index)\">\(index)</button>"
     }
 
     /// A badge with its indicator: a spinner, a pulsing dot, a symbol, or a progress bar.

@@ -4,8 +4,9 @@ import NIOCore
 import WSHealthConfig
 
 extension WebServer {
-    /// `GET /` (the status page), `GET /api/v1/targets` and `GET /api/v1/alerts` (its data)
-    /// and `POST /api/v1/targets/{name}/retry` (its Retry button).
+    /// `GET /` (the status page), `GET /api/v1/targets` and `GET /api/v1/alerts` (its data),
+    /// `POST /api/v1/targets/{name}/retry` (its Retry button) and
+    /// `GET /api/v1/targets/{name}/sessions/{index}/events` (a session's timeline).
     func addStatusRoutes(to router: Router<BasicRequestContext>) {
         let agent = self.agent
         router.get("/") { _, _ -> Response in
@@ -31,6 +32,26 @@ extension WebServer {
             }
             let retried = try await target.retry().get()
             return try Self.json(.ok, RetryResult(target: name, retried: retried))
+        }
+        router.get("/api/v1/targets/:name/sessions/:index/events") { _, context -> Response in
+            let raw = context.parameters.get("name") ?? ""
+            let name = raw.removingPercentEncoding ?? raw
+            guard let target = agent.targets.first(where: { $0.configuration.name == name }) else {
+                return try Self.json(.notFound, ["error": "no target named \(name.debugDescription)"])
+            }
+            guard let index = context.parameters.get("index").flatMap(Int.init), target.sessions.indices.contains(index)
+            else {
+                let count = target.sessions.count
+                return try Self.json(
+                    .notFound,
+                    ["error": "target \(name.debugDescription) has sessions 0 to \(count - 1)"]
+                )
+            }
+            let events = try await target.sessions[index].events().get()
+            return try Self.json(
+                .ok,
+                SessionEventsReport(generatedAt: Date(), target: name, session: index, events: events)
+            )
         }
     }
 
