@@ -45,8 +45,13 @@ extension ConnectionStateMachine {
 
     /// A valid message arrived: `connected → receiving_data` for the first, then the spec's
     /// `receiving_data → receiving_data` "Metrics update". Clears stale data.
+    ///
+    /// `dataAt` is when the message's data was produced, when the message says (its
+    /// timestamp, on the machine's clock): the data is then fresh for `stale_after` from that
+    /// instant, not from the arrival, so a message repeating old data (a frozen collector)
+    /// neither clears stale data nor postpones it.
     @_specialize(exported:true,where Instant == MonotonicInstant)
-    public mutating func messageReceived(at now: Instant) -> Action {
+    public mutating func messageReceived(at now: Instant, dataAt: Instant? = nil) -> Action {
         guard case .open(var connection) = self.phase else { return .none }
         var action = Action()
         if let previous = connection.lastMessageAt {
@@ -58,8 +63,9 @@ extension ConnectionStateMachine {
         }
         connection.lastMessageAt = now
         connection.noteInbound(at: now)
+        if let dataAt { connection.newestDataAt = max(connection.newestDataAt ?? dataAt, dataAt) }
         self.phase = .open(connection)
-        if self.dataStale {
+        if self.dataStale && now < connection.freshUntil(staleAfter: self.policy.staleAfter) {
             self.dataStale = false
             action.dataStale = false
         }
@@ -260,8 +266,7 @@ extension ConnectionStateMachine {
                 connection.pingSentAt = now
             }
         }
-        let freshUntil = (connection.lastMessageAt ?? connection.connectedAt).advanced(by: self.policy.staleAfter)
-        if !self.dataStale && now >= freshUntil {
+        if !self.dataStale && now >= connection.freshUntil(staleAfter: self.policy.staleAfter) {
             self.dataStale = true
             action.dataStale = true
             if self.policy.onStale == .reconnect {
@@ -297,6 +302,12 @@ extension ConnectionStateMachine {
 }
 
 extension ConnectionStateMachine.OpenConnection {
+    /// When the data held goes stale: `staleAfter` after it was produced, if messages say
+    /// when, else after the newest message arrived, or after the upgrade before any.
+    func freshUntil(staleAfter: Duration) -> Instant {
+        (self.newestDataAt ?? self.lastMessageAt ?? self.connectedAt).advanced(by: staleAfter)
+    }
+
     fileprivate mutating func noteInbound(at now: Instant) {
         self.lastInboundAt = now
         self.pingSentAt = nil

@@ -95,7 +95,7 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
     /// which must tell these configurations apart to find the stale-data edges).
     var staleIsDueFirst: Bool {
         guard case .open(let connection) = self.phase, !self.dataStale else { return false }
-        let staleAt = (connection.lastMessageAt ?? connection.connectedAt).advanced(by: self.policy.staleAfter)
+        let staleAt = connection.freshUntil(staleAfter: self.policy.staleAfter)
         guard let ping = self.policy.ping else { return true }
         let keepaliveAt =
             connection.pingSentAt.map { $0.advanced(by: ping.timeout) }
@@ -127,7 +127,7 @@ public struct ConnectionStateMachine<Instant: InstantProtocol>: Sendable where I
                     ?? connection.lastInboundAt.advanced(by: ping.interval)
             }
             if !self.dataStale {
-                let staleAt = (connection.lastMessageAt ?? connection.connectedAt).advanced(by: self.policy.staleAfter)
+                let staleAt = connection.freshUntil(staleAfter: self.policy.staleAfter)
                 deadline = deadline.map { min($0, staleAt) } ?? staleAt
             }
             return deadline
@@ -157,6 +157,8 @@ extension ConnectionStateMachine {
         var connectedAt: Instant
         var lastInboundAt: Instant
         var lastMessageAt: Instant?
+        /// When the newest data received was produced, when messages say (their timestamp).
+        var newestDataAt: Instant?
         var pingSentAt: Instant?
     }
 }

@@ -70,7 +70,8 @@ enum AdminRoute: Hashable {
         }
         return [
             "POST /faults/drop", "POST /faults/close?code=N&reason=TEXT", "POST /faults/stall?enabled=true|false",
-            "POST /faults/garbage", "POST /faults/binary", "POST /faults/oversize?bytes=N",
+            "POST /faults/garbage", "POST /faults/freeze-timestamp?enabled=true|false", "POST /faults/binary",
+            "POST /faults/oversize?bytes=N",
             "POST /faults/bad-frame?kind=\(choices(BadFrame.self))", "POST /faults/refuse-tokens?enabled=true|false",
             "POST /faults/auth-mode?mode=\(choices(AuthRefusalMode.self))",
             "POST /faults/slow-handshake?delay=DURATION",
@@ -90,6 +91,7 @@ enum AdminRoute: Hashable {
         case "binary": return .binary
         case "reset": return .reset
         case "stall": return .stall(enabled: try self.bool("enabled", in: target))
+        case "freeze-timestamp": return .freezeTimestamp(enabled: try self.bool("enabled", in: target))
         case "refuse-tokens": return .refuseTokens(enabled: try self.bool("enabled", in: target))
         case "auth-mode":
             let mode = try self.required("mode", in: target)

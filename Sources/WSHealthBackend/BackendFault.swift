@@ -8,6 +8,9 @@ public enum BackendFault: Sendable, Hashable {
     case stall(enabled: Bool)
     /// Send one text message that is not JSON to every client now.
     case garbage
+    /// While enabled, keep sending metrics with the timestamp of the moment it was enabled, as
+    /// a backend whose collector froze keeps sending its last sample.
+    case freezeTimestamp(enabled: Bool)
     /// While enabled, refuse every token, even valid ones.
     case refuseTokens(enabled: Bool)
     /// How refused handshakes are expressed from now on.
@@ -37,6 +40,7 @@ public enum BackendFault: Sendable, Hashable {
         case .close: "close"
         case .stall: "stall"
         case .garbage: "garbage"
+        case .freezeTimestamp: "freeze-timestamp"
         case .refuseTokens: "refuse-tokens"
         case .authMode: "auth-mode"
         case .slowHandshake: "slow-handshake"
@@ -77,7 +81,8 @@ public enum BackendFault: Sendable, Hashable {
                     "bytes: must be between \(Self.oversizeBytes.lowerBound) and \(Self.oversizeBytes.upperBound), got \(bytes)"
                 )
             }
-        case .drop, .stall, .garbage, .refuseTokens, .authMode, .reset, .badHandshake, .binary, .badFrame:
+        case .drop, .stall, .garbage, .freezeTimestamp, .refuseTokens, .authMode, .reset, .badHandshake, .binary,
+            .badFrame:
             break
         }
     }

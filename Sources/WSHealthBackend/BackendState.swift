@@ -24,6 +24,11 @@ final class BackendState: Sendable {
     }
 
     /// Whether the backend must send nothing.
+    /// The timestamp of `freeze-timestamp`, while it is on.
+    var frozenTimestamp: String? {
+        self.state.withLockedValue { $0.switches.frozenTimestamp }
+    }
+
     var isStalled: Bool {
         self.state.withLockedValue { $0.switches.stalled }
     }

@@ -60,6 +60,8 @@ public struct BackendSwitches: Sendable, Hashable, Codable {
     public var rejectUpgradeStatus: Int = 0
     /// How upgrade requests are answered when the handshake is broken on purpose.
     public var badHandshake: BadHandshake = .off
+    /// The timestamp every message carries while `freeze-timestamp` is on; nil: the current time.
+    public var frozenTimestamp: String? = nil
 
     /// Creates switches; the defaults are the backend's normal behaviour.
     public init(
@@ -90,6 +92,7 @@ public struct BackendSwitches: Sendable, Hashable, Codable {
         if self.down { names.append("down") }
         if self.rejectUpgradeStatus != 0 { names.append("reject-upgrade") }
         if self.badHandshake != .off { names.append("bad-handshake") }
+        if self.frozenTimestamp != nil { names.append("freeze-timestamp") }
         return names
     }
 
@@ -101,6 +104,7 @@ public struct BackendSwitches: Sendable, Hashable, Codable {
         case down
         case rejectUpgradeStatus = "reject_upgrade_status"
         case badHandshake = "bad_handshake"
+        case frozenTimestamp = "frozen_timestamp"
         case active
     }
 
@@ -122,6 +126,7 @@ public struct BackendSwitches: Sendable, Hashable, Codable {
         self.down = try container.decode(Bool.self, forKey: .down)
         self.rejectUpgradeStatus = try container.decode(Int.self, forKey: .rejectUpgradeStatus)
         self.badHandshake = try container.decode(BadHandshake.self, forKey: .badHandshake)
+        self.frozenTimestamp = try container.decodeIfPresent(String.self, forKey: .frozenTimestamp)
     }
 
     /// Encodes switches, with the list of active ones for people reading `/status`.
@@ -133,6 +138,7 @@ public struct BackendSwitches: Sendable, Hashable, Codable {
         try container.encode(PrometheusDuration.format(self.handshakeDelay), forKey: .handshakeDelay)
         try container.encode(self.down, forKey: .down)
         try container.encode(self.rejectUpgradeStatus, forKey: .rejectUpgradeStatus)
+        try container.encode(self.frozenTimestamp, forKey: .frozenTimestamp)
         try container.encode(self.badHandshake, forKey: .badHandshake)
         try container.encode(self.active, forKey: .active)
     }

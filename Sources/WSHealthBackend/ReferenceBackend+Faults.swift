@@ -41,6 +41,9 @@ extension ReferenceBackend {
         case .stall(let enabled):
             self.backendState.updateSwitches { $0.stalled = enabled }
             return self.barrier(on: eventLoop)
+        case .freezeTimestamp(let enabled):
+            self.backendState.updateSwitches { $0.frozenTimestamp = enabled ? UTCTimestamp.now() : nil }
+            return eventLoop.makeSucceededVoidFuture()
         case .refuseTokens(let enabled):
             self.backendState.updateSwitches { $0.refuseTokens = enabled }
             return eventLoop.makeSucceededVoidFuture()

@@ -123,7 +123,7 @@ public final class ReferenceBackend: Service {
         return eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             let sample = self.backendState.nextSample(
                 activeConnections: self.registry.peerCount,
-                timestamp: UTCTimestamp.now()
+                timestamp: self.backendState.frozenTimestamp ?? UTCTimestamp.now()
             )
             self.broadcast(text: sample.json, respectingStall: true, on: eventLoop)
         }

@@ -21,6 +21,9 @@ public struct ExpectConfiguration: Sendable, Equatable {
     public var maxMessageBytes: Int
     /// What to do when the data goes stale. Default ``StaleAction/mark``.
     public var onStale: StaleAction
+    /// Where messages say when their data was produced; nil (the default): the data is as old
+    /// as the newest message's arrival.
+    public var timestamp: TimestampConfiguration?
 
     /// Creates the expectations; `staleAfter` defaults to three times `interval`.
     public init(
@@ -28,18 +31,21 @@ public struct ExpectConfiguration: Sendable, Equatable {
         staleAfter: Duration? = nil,
         json: Bool = true,
         maxMessageBytes: Int = 1_048_576,
-        onStale: StaleAction = .mark
+        onStale: StaleAction = .mark,
+        timestamp: TimestampConfiguration? = nil
     ) {
         self.interval = interval
         self.staleAfter = staleAfter ?? interval * 3
         self.json = json
         self.maxMessageBytes = maxMessageBytes
         self.onStale = onStale
+        self.timestamp = timestamp
     }
 }
 
 extension ExpectConfiguration: ConfigSection {
-    /// Decodes `expect:`: `interval`, `stale_after`, `json`, `max_message_bytes`, `on_stale`.
+    /// Decodes `expect:`: `interval`, `stale_after`, `json`, `max_message_bytes`, `on_stale`,
+    /// `timestamp`.
     init(decoding mapping: ConfigMapping) {
         self.init()
         if let interval = mapping["interval"]?.positiveDuration() {
@@ -64,6 +70,10 @@ extension ExpectConfiguration: ConfigSection {
         }
         if let action = mapping["on_stale"]?.choice(StaleAction.self) {
             onStale = action
+        }
+        self.timestamp = mapping.section("timestamp", as: TimestampConfiguration.self)
+        if self.timestamp != nil && !self.json {
+            mapping.report("timestamp", "needs expect.json: true (the timestamp is read from each JSON message)")
         }
         mapping.reportUnknownKeys()
     }

@@ -72,3 +72,25 @@ import WSConnectionStateMachine
     #expect(exhausted.state == .error)
     #expect(exhausted.retry(at: at(4)).attemptChange == .init(from: 1, to: 0))
 }
+
+/// Messages that say when their data was produced: a frozen collector keeps sending the same
+/// data, and the data goes stale `stale_after` after it was produced, messages or not; new data
+/// makes it fresh again, and data that arrives already too old does not.
+@Test func staleAfterAppliesToTheDataAge() {
+    var machine = Setup.receivingData.machine(policy: ConnectionPolicy(ping: nil, staleAfter: .seconds(15)))
+    _ = machine.messageReceived(at: at(2), dataAt: at(1.5))
+    #expect(machine.nextDeadline == at(16.5), "15 s after the data was produced, not after it arrived")
+    for second in stride(from: 7.0, through: 17.0, by: 5) {
+        let repeated = machine.messageReceived(at: at(second), dataAt: at(1.5))
+        #expect(repeated.dataStale == nil, "the same data again changes nothing")
+    }
+    #expect(machine.nextDeadline == at(16.5))
+    #expect(machine.timerFired(at: at(17)).dataStale == true, "frozen: stale while messages flow")
+    let frozen = machine.messageReceived(at: at(18), dataAt: at(1.5))
+    #expect(frozen.dataStale == nil && machine.isDataStale)
+    let old = machine.messageReceived(at: at(19), dataAt: at(3))
+    #expect(old.dataStale == nil && machine.isDataStale, "newer, but already older than stale_after")
+    let fresh = machine.messageReceived(at: at(20), dataAt: at(19.5))
+    #expect(fresh.dataStale == false)
+    #expect(machine.nextDeadline == at(34.5))
+}

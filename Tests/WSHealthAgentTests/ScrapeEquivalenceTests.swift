@@ -86,7 +86,11 @@ struct ScrapeEquivalenceTests {
 
     /// `exposition` with the values no scenario fixes replaced by `…`.
     static func masked(_ exposition: String) -> String {
-        let varying = ["process_", "wshealth_config_last_reload_success_timestamp_seconds "]
+        // The data's age is the wall clock at the scrape minus a message's arrival.
+        let varying = [
+            "process_", "wshealth_config_last_reload_success_timestamp_seconds ",
+            "wshealth_data_age_seconds{target=\"dashboard\"}",
+        ]
         return exposition.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             if varying.contains(where: { line.hasPrefix($0) }), let space = line.lastIndex(of: " ") {
                 return line[...space] + "…"

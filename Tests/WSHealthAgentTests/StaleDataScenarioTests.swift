@@ -24,12 +24,7 @@ extension InProcessEndToEnd {
             try await AgentHarness.scoped(
                 AgentHarness(
                     target: Self.target,
-                    alerting: """
-                          evaluation_interval: 100ms
-                          receivers:
-                            - {name: hook, type: webhook, url: '\(receiver.url(path: "/hook"))', timeout: 2s}
-
-                        """
+                    alerting: StaleDataScenarioTests.webhookAlerting(receiver)
                 )
             ) { harness in
                 await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
@@ -64,6 +59,16 @@ extension InProcessEndToEnd {
                 #expect(receiver.requests().count == 2, "one notification when it fired, one when it resolved")
                 await receiver.shutdown()
             }
+        }
+
+        /// Rules evaluated every 100 ms, sent to `receiver`'s `/hook` as webhooks.
+        static func webhookAlerting(_ receiver: RecordingReceiver) -> String {
+            """
+              evaluation_interval: 100ms
+              receivers:
+                - {name: hook, type: webhook, url: '\(receiver.url(path: "/hook"))', timeout: 2s}
+
+            """
         }
 
         /// The notification's `status`.

@@ -24,13 +24,13 @@ extension InProcessEndToEnd {
     @Suite(.timeLimit(.minutes(1)))
     struct TargetsAPITests {
         static let targetKeys: Set = [
-            "name", "url", "sessions_by_state", "max_reconnect_attempts", "last_message_at", "stale_sessions",
-            "sessions",
+            "name", "url", "sessions_by_state", "max_reconnect_attempts", "last_message_at", "data_at",
+            "stale_sessions", "sessions",
         ]
         static let sessionKeys: Set = [
             "index", "state", "reconnect_attempt", "error_reason", "error_message", "last_failure_reason",
-            "last_failure_detail", "last_disconnect_cause", "last_message_at", "data_stale", "extensions",
-            "subprotocol",
+            "last_failure_detail", "last_disconnect_cause", "last_message_at", "data_at", "data_stale",
+            "extensions", "subprotocol",
         ]
 
         /// The base URL of the harness's agent.

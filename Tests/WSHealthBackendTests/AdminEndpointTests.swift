@@ -22,7 +22,7 @@ import WSHealthBackend
             // The faults the demo's banner points at are listed, with their parameters.
             #expect(status.faults.contains("POST /faults/close?code=N&reason=TEXT"))
             #expect(status.faults.contains { $0.hasPrefix("POST /faults/bad-frame?kind=reserved-opcode|") })
-            #expect(status.faults.count == 14)
+            #expect(status.faults.count == 15)
             #expect(answer.body.contains("\"handshake_delay\":\"1s500ms\""))
             #expect(answer.body.contains("\"active\":[\"slow-handshake\"]"))
             await client.close()

@@ -13,6 +13,7 @@ import Testing
         ("/faults/stall?enabled=true", .stall(enabled: true)),
         ("/faults/stall?enabled=false", .stall(enabled: false)),
         ("/faults/garbage", .garbage),
+        ("/faults/freeze-timestamp?enabled=true", .freezeTimestamp(enabled: true)),
         ("/faults/refuse-tokens?enabled=true", .refuseTokens(enabled: true)),
         ("/faults/auth-mode?mode=close1008", .authMode(.close1008)),
         ("/faults/auth-mode?mode=http403", .authMode(.http403)),

@@ -2,6 +2,28 @@ extension BadConfiguration {
     /// Rows about what a handshake carries: compression, subprotocols, Origin, headers.
     static let handshake: [BadConfiguration] = [
         .init(
+            "timestamp pointer not a pointer",
+            target(#"expect: {timestamp: {pointer: timestamp, format: rfc3339}}"#),
+            [
+                #"targets[0].expect.timestamp.pointer: must be a JSON Pointer: empty, or `/` then the keys, like /timestamp; got "timestamp""#
+            ]
+        ),
+        .init(
+            "timestamp without format",
+            target(#"expect: {timestamp: {pointer: /ts}}"#),
+            ["targets[0].expect.timestamp.format: is required: unix_seconds, unix_ms, rfc3339"]
+        ),
+        .init(
+            "timestamp of a format that does not exist",
+            target(#"expect: {timestamp: {pointer: /ts, format: iso}}"#),
+            [#"targets[0].expect.timestamp.format: must be one of unix_seconds, unix_ms, rfc3339, got "iso""#]
+        ),
+        .init(
+            "timestamp without JSON",
+            target(#"expect: {json: false, timestamp: {pointer: /ts, format: unix_ms}}"#),
+            ["targets[0].expect.timestamp: needs expect.json: true (the timestamp is read from each JSON message)"]
+        ),
+        .init(
             "subprotocol not a token",
             target(#"subprotocols: ['two words']"#),
             [#"targets[0].subprotocols[0]: not a valid subprotocol name (an HTTP token), got "two words""#]

@@ -93,6 +93,22 @@ enum MetricDescriptors {
         help: "Sessions whose data is stale now."
     )
 
+    static let messageAge = MetricFamily(
+        name: "wshealth_message_age_seconds",
+        kind: .histogram,
+        help: "Age of each message's data at arrival, from its timestamp (expect.timestamp); negative ages count as 0."
+    )
+    static let dataAge = MetricFamily(
+        name: "wshealth_data_age_seconds",
+        kind: .gauge,
+        help:
+            "Age of the newest data any session holds: its timestamp (expect.timestamp) or its arrival; NaN before any."
+    )
+    static let clockSkew = MetricFamily(
+        name: "wshealth_clock_skew_messages_total",
+        kind: .counter,
+        help: "Messages whose timestamp lies ahead of the agent's clock: their age counted as 0."
+    )
     static let sessionSeconds = MetricFamily(
         name: "wshealth_session_seconds_total",
         kind: .counter,
@@ -115,7 +131,8 @@ enum MetricDescriptors {
         sessions, transitions, attempts, failures, successRatio, handshakeSuccessRatio, reconnectDuration,
         maxRetriesExceeded, disconnects,
         reconnectAttempt, reconnectMaxAttempts, handshakeDuration, timeToFirstMessage, messagesReceived,
-        messageErrors, lastMessageTimestamp, messageInterval, staleSessions, sessionSeconds, staleSessionSeconds,
+        messageErrors, lastMessageTimestamp, messageInterval, staleSessions, messageAge, dataAge, clockSkew,
+        sessionSeconds, staleSessionSeconds,
         alertsFiring,
     ]
 
@@ -189,6 +206,8 @@ enum MetricBuckets {
     static let firstMessage: [Duration] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000].map(ms)
     /// Reconnects follow the backoff (1 s … 30 s steps) and can last as long as the outage.
     static let reconnect: [Duration] = [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600].map(seconds)
+    /// From a fast pipeline's fraction of a second to a collector minutes behind.
+    static let messageAge: [Duration] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 120, 300, 600].map(seconds)
     /// Centred on the spec's 5-second interval, so a drift shows.
     static let messageInterval: [Duration] = [0.5, 1, 2.5, 4, 4.5, 4.9, 5.1, 5.5, 6, 7.5, 10, 15, 30, 60].map(seconds)
     /// A receiver answers in milliseconds; one that is down delays a notification by its retries.

@@ -65,7 +65,7 @@ final class MetricsRegistry: Sendable {
     func render(as format: ExpositionFormat, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> [ByteBuffer] {
         let process = ProcessMetrics.current()
         return self.exposition.withLock { exposition in
-            for target in exposition.targets.groups { target.statistics.accountSessionTime() }
+            for target in exposition.targets.groups { target.statistics.prepareScrape() }
             return exposition.render(process: process, as: format, allocator: allocator)
         }
     }

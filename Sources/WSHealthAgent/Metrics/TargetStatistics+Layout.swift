@@ -27,8 +27,14 @@ extension TargetStatistics {
         static let handshake = HistogramSlots(MetricBuckets.handshake, at: reconnect.end)
         static let firstMessage = HistogramSlots(MetricBuckets.firstMessage, at: handshake.end)
         static let messageInterval = HistogramSlots(MetricBuckets.messageInterval, at: firstMessage.end)
+        static let messageAge = HistogramSlots(MetricBuckets.messageAge, at: messageInterval.end)
+        /// Nanoseconds since the Unix epoch: when the newest data was produced (or arrived).
+        static let newestData = messageAge.end
+        /// The bit pattern of a `Double`, set at each scrape.
+        static let dataAge = newestData + 1
+        static let clockSkew = dataAge + 1
         /// Seconds, as the bit patterns of `Double`s.
-        static let sessionSeconds = messageInterval.end
+        static let sessionSeconds = clockSkew + 1
         static let staleSessionSeconds = sessionSeconds + 1
         /// 1 or 0 for each built-in rule, in the order of `AlertRule.allCases`.
         static let alertsFiring = staleSessionSeconds + 1
@@ -104,6 +110,9 @@ extension TargetStatistics {
         add(families.lastMessageTimestamp, .seconds(slot: Layout.lastMessage))
         histogram(families.messageInterval, Layout.messageInterval)
         add(families.staleSessions, .integer(slot: Layout.staleSessions))
+        histogram(families.messageAge, Layout.messageAge)
+        add(families.dataAge, .decimal(slot: Layout.dataAge))
+        add(families.clockSkew, .integer(slot: Layout.clockSkew))
         add(families.sessionSeconds, .decimal(slot: Layout.sessionSeconds))
         add(families.staleSessionSeconds, .decimal(slot: Layout.staleSessionSeconds))
         for (index, rule) in AlertRule.allCases.enumerated() {

@@ -141,12 +141,23 @@ final class TargetStatistics: SeriesGroup {
     /// A connection attempt started.
     func recordAttempt() { self.slots.add(1, to: Layout.attempts) }
 
-    /// A valid message arrived.
-    func recordMessage() {
-        self.slots.add(1, to: Layout.messages)
+    /// A valid message arrived at `arrival` (Unix time); `produced` is when its data was
+    /// produced, if the message says (`expect.timestamp`).
+    func recordMessage(at arrival: Double = Date().timeIntervalSince1970, produced: Double? = nil) {
         // Whole microseconds, which a `Double` of today's Unix time holds exactly.
-        let microseconds = Int((Date().timeIntervalSince1970 * 1_000_000).rounded())
-        self.slots.raise(Layout.lastMessage, to: microseconds * 1000)
+        let arrivalNanoseconds = Int((arrival * 1_000_000).rounded()) * 1000
+        self.slots.update {
+            self.slots.add(1, to: Layout.messages)
+            self.slots.raise(Layout.lastMessage, to: arrivalNanoseconds)
+            guard let produced else {
+                self.slots.raise(Layout.newestData, to: arrivalNanoseconds)
+                return
+            }
+            let age = arrival - produced
+            if age < 0 { self.slots.add(1, to: Layout.clockSkew) }
+            self.slots.observe(.nanoseconds(Int64(max(0, age) * 1e9)), in: Layout.messageAge)
+            self.slots.raise(Layout.newestData, to: Int((min(produced, arrival) * 1_000_000).rounded()) * 1000)
+        }
     }
 
     /// A message was refused.
@@ -188,9 +199,17 @@ final class TargetStatistics: SeriesGroup {
         }
     }
 
-    /// Brings the session time counters up to now: a scrape calls it before it reads them.
-    func accountSessionTime() {
-        self.slots.update { self.accountSessionTime(staleChange: 0) }
+    /// Brings the time-based series up to now, the session time and the data's age: a scrape
+    /// calls it before it reads them.
+    func prepareScrape(now: Double = Date().timeIntervalSince1970) {
+        self.slots.update {
+            self.accountSessionTime(staleChange: 0)
+            let newest = self.slots.load(Layout.newestData)
+            let age = newest > 0 ? max(0, now - Double(newest) / 1e9) : .nan
+            if self.slots.load(Layout.dataAge) != Int(bitPattern: UInt(age.bitPattern)) {
+                self.slots.store(age, in: Layout.dataAge)
+            }
+        }
     }
 
     /// Accounts the time since the last account at the stale sessions until now, then applies

@@ -39,6 +39,8 @@ final class Session: @unchecked Sendable {
     /// The machine's one timer, in the loop's timer wheel.
     var timerLink = TimerLink<Session>()
     private var lastMessageAt: Date?
+    /// When the newest data received was produced, by the messages' timestamps.
+    private var newestDataAt: Date?
     private var lastFailureDetail: String?
     /// What the server agreed to compress with on the latest connection.
     private var compression: PerMessageDeflate.Agreement?
@@ -140,6 +142,7 @@ final class Session: @unchecked Sendable {
                 lastFailureDetail: self.lastFailureDetail,
                 lastDisconnect: self.machine.lastDisconnect,
                 lastMessageAt: self.lastMessageAt,
+                newestDataAt: self.newestDataAt,
                 extensions: self.compression?.description,
                 subprotocol: self.subprotocol
             )
@@ -182,13 +185,29 @@ final class Session: @unchecked Sendable {
         guard id == self.connectionID else { return }
         let valid = !self.settings.expectJSON || JSONValidator.isValid(text.readableBytesView)
         self.settings.trace?.received(.text(text), valid: valid)
-        if valid {
-            self.statistics.recordMessage()
-            self.lastMessageAt = Date()
-            self.handle { $0.messageReceived(at: self.now) }
-        } else {
+        guard valid else {
             self.recordMalformed(.invalidJSON)
+            return
         }
+        let arrival = Date()
+        guard let timestamp = self.settings.timestamp else {
+            self.statistics.recordMessage(at: arrival.timeIntervalSince1970)
+            self.lastMessageAt = arrival
+            self.handle { $0.messageReceived(at: self.now) }
+            return
+        }
+        guard let produced = MessageTimestamp.read(text, timestamp) else {
+            self.recordMalformed(.invalidTimestamp)
+            return
+        }
+        self.statistics.recordMessage(at: arrival.timeIntervalSince1970, produced: produced)
+        self.lastMessageAt = arrival
+        // A timestamp ahead of the clock is skew, not data from the future: as old as now.
+        let producedAt = min(Date(timeIntervalSince1970: produced), arrival)
+        self.newestDataAt = max(self.newestDataAt ?? producedAt, producedAt)
+        let now = self.now
+        let age = Duration.nanoseconds(Int64(arrival.timeIntervalSince(producedAt) * 1e9))
+        self.handle { $0.messageReceived(at: now, dataAt: now.advanced(by: .zero - age)) }
     }
 
     func connectionReceivedBinary(_ id: UInt64) {

@@ -1,5 +1,6 @@
 import NIOSSL
 import WSConnectionStateMachine
+import WSHealthConfig
 import WSHealthWebSocket
 
 /// Everything a session of one target needs to know, shared by all its sessions: one object
@@ -17,6 +18,8 @@ final class SessionSettings: Sendable {
     let expectJSON: Bool
     /// The largest message accepted; a larger one closes the connection with 1009.
     let maxMessageBytes: Int
+    /// Where messages say when their data was produced, if they do.
+    let timestamp: TimestampConfiguration?
     /// The token, if the target sends one.
     let token: TokenProvider?
     /// TLS for `wss://` targets.
@@ -48,7 +51,8 @@ final class SessionSettings: Sendable {
         subprotocols: [String] = [],
         origin: String? = nil,
         headers: [TokenProvider] = [],
-        trace: (any ConnectionTrace)? = nil
+        trace: (any ConnectionTrace)? = nil,
+        timestamp: TimestampConfiguration? = nil
     ) {
         self.targetName = targetName
         self.endpoint = endpoint
@@ -64,5 +68,6 @@ final class SessionSettings: Sendable {
         self.origin = origin
         self.headers = headers
         self.trace = trace
+        self.timestamp = timestamp
     }
 }

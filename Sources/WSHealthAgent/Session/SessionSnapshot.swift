@@ -22,6 +22,9 @@ struct SessionSnapshot: Sendable {
     var lastDisconnect: DisconnectCause?
     /// The wall-clock time of the last valid message, kept across reconnects: "Last updated".
     var lastMessageAt: Date?
+    /// When the newest data was produced, by the messages' timestamps (`expect.timestamp`);
+    /// nil without them. "Last updated" when set.
+    var newestDataAt: Date? = nil
     /// The extensions the server agreed to on the latest connection, as an answer spells them
     /// (`permessage-deflate`); nil when it agreed none, or before the first upgrade.
     var extensions: String? = nil
@@ -38,4 +41,6 @@ enum MessageErrorReason: String, CaseIterable, Sendable {
     case tooLarge = "too_large"
     /// A binary message; the dashboard only reads text.
     case unexpectedBinary = "unexpected_binary"
+    /// No readable timestamp where `expect.timestamp` says: not data.
+    case invalidTimestamp = "invalid_timestamp"
 }

@@ -159,7 +159,8 @@ final class TargetMonitor: Sendable {
                 // A header's value comes from where a token's does, and goes under its own name.
                 try Self.tokenProvider(TokenConfiguration(source: $0.source, placement: .header($0.name)))
             },
-            trace: trace
+            trace: trace,
+            timestamp: target.expect.timestamp
         )
     }
 

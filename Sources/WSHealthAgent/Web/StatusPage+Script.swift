@@ -51,7 +51,7 @@ extension StatusPage {
             `aria-expanded="false" title="events of session ${esc(s.index)}">${esc(s.index)}</button></td>` +
             `<td>${badge(s, target.max_reconnect_attempts)}` +
             `${s.data_stale ? stale("") : ""}${message(s)}</td>` +
-            `<td>${ago(report.generated_at, s.last_message_at)}</td><td>${failure}</td>` +
+            `<td>${ago(report.generated_at, s.data_at ?? s.last_message_at)}</td><td>${failure}</td>` +
             `<td>${esc(s.last_disconnect_cause ?? "–")}</td></tr>`;
         }
 
@@ -80,7 +80,7 @@ extension StatusPage {
           return `<details class="target" data-target="${esc(t.name)}"><summary>` +
             `<span class="name">${esc(t.name)}<small>${esc(t.url)}</small></span>` +
             `<span class="state">${status}</span><span class="counts">${chips}</span>` +
-            `<span class="updated">Last updated: ${ago(report.generated_at, t.last_message_at)}</span>` +
+            `<span class="updated">Last updated: ${ago(report.generated_at, t.data_at ?? t.last_message_at)}</span>` +
             `${retry}</summary>\n` +
             `<table><thead><tr><th>Session</th><th>Status</th><th>Last updated</th><th>Last failure</th>` +
             `<th>Last disconnect</th></tr></thead><tbody>${rows.join("")}</tbody></table></details>\n`;

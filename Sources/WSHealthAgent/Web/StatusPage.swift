@@ -87,7 +87,7 @@ enum StatusPage {
             <details class="target" data-target="\(escape(target.name))"><summary>\
             <span class="name">\(escape(target.name))<small>\(escape(target.url))</small></span>\
             <span class="state">\(status)</span><span class="counts">\(chips.joined())</span>\
-            <span class="updated">Last updated: \(report.age(of: target.lastMessageAt))</span>\(retry)</summary>
+            <span class="updated">Last updated: \(report.age(of: target.newestDataAt ?? target.lastMessageAt))</span>\(retry)</summary>
             <table><thead><tr><th>Session</th><th>Status</th><th>Last updated</th><th>Last failure</th>\
             <th>Last disconnect</th></tr></thead><tbody>\(rows.joined())</tbody></table></details>
 
@@ -104,7 +104,7 @@ enum StatusPage {
             failure = escape(reason.rawValue) + (session.lastFailureDetail.map { "<small>\(escape($0))</small>" } ?? "")
         }
         return "<tr data-session=\"\(session.index)\"><td>\(self.timelineButton(session.index))</td><td>\(status)</td>"
-            + "<td>\(report.age(of: session.lastMessageAt))</td>"
+            + "<td>\(report.age(of: session.newestDataAt ?? session.lastMessageAt))</td>"
             + "<td>\(failure)</td><td>\(escape(session.lastDisconnect?.rawValue ?? "–"))</td></tr>"
     }
 

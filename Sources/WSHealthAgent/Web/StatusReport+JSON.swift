@@ -29,6 +29,7 @@ extension TargetStatus: Encodable {
         case sessionsByState = "sessions_by_state"
         case maxReconnectAttempts = "max_reconnect_attempts"
         case lastMessageAt = "last_message_at"
+        case dataAt = "data_at"
         case staleSessions = "stale_sessions"
     }
 
@@ -41,6 +42,7 @@ extension TargetStatus: Encodable {
         try container.encode(counts, forKey: .sessionsByState)
         try container.encode(self.maxReconnectAttempts, forKey: .maxReconnectAttempts)
         try container.encode(self.lastMessageAt.map(StatusReport.rfc3339), forKey: .lastMessageAt)
+        try container.encode(self.newestDataAt.map(StatusReport.rfc3339), forKey: .dataAt)
         try container.encode(self.staleSessions, forKey: .staleSessions)
         try container.encode(self.sessions, forKey: .sessions)
     }
@@ -56,6 +58,7 @@ extension SessionSnapshot: Encodable {
         case lastFailureDetail = "last_failure_detail"
         case lastDisconnectCause = "last_disconnect_cause"
         case lastMessageAt = "last_message_at"
+        case dataAt = "data_at"
         case dataStale = "data_stale"
         case extensions, subprotocol
     }
@@ -72,6 +75,7 @@ extension SessionSnapshot: Encodable {
         try container.encode(self.lastFailureDetail, forKey: .lastFailureDetail)
         try container.encode(self.lastDisconnect?.rawValue, forKey: .lastDisconnectCause)
         try container.encode(self.lastMessageAt.map(StatusReport.rfc3339), forKey: .lastMessageAt)
+        try container.encode(self.newestDataAt.map(StatusReport.rfc3339), forKey: .dataAt)
         try container.encode(self.isDataStale, forKey: .dataStale)
         try container.encode(self.extensions, forKey: .extensions)
         try container.encode(self.subprotocol, forKey: .subprotocol)

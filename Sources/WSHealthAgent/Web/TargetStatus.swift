@@ -23,6 +23,9 @@ struct TargetStatus: Sendable {
     /// The most recent valid message of any session.
     var lastMessageAt: Date? { self.sessions.compactMap(\.lastMessageAt).max() }
 
+    /// The newest data of any session, by the messages' timestamps; nil without them.
+    var newestDataAt: Date? { self.sessions.compactMap(\.newestDataAt).max() }
+
     /// How many sessions have stale data.
     var staleSessions: Int { self.sessions.count { $0.isDataStale } }
 
