@@ -6,14 +6,15 @@
    query uses the `${datasource}` variable, the variables `datasource`, `job`, `target` and
    `slo_window` are as documented, and no unknown variable is used anywhere.
 2. Live: starts the reference backend (`wshealth backend`), an agent (`wshealth run`) with two
-   targets (`healthy`, with a JWT minted from the backend's secret; `unreachable`, a port where
-   nothing listens, `max_attempts: 3` and a short `error_retry_after`, so it cycles through
-   reconnecting -> error -> retry) and three webhook receivers (one answering 200, one 400,
-   one on a closed port), and Prometheus scraping the agent every second and evaluating the
-   rule files deploy/prometheus/prometheus.yml loads (the recording rules, the alerts and the
-   SLO rules of wshealth.slo.yml, every second). It then injects the backend's faults (garbage,
-   binary, drop, close, oversize, bad frame, stall, refused tokens, listener down) and a failed
-   then a good configuration reload.
+   targets (`healthy`, with a JWT minted from the backend's secret, reading each message's
+   `timestamp` with `expect.timestamp`; `unreachable`, a port where nothing listens,
+   `max_attempts: 3` and a short `error_retry_after`, so it cycles through reconnecting ->
+   error -> retry) and three webhook receivers (one answering 200, one 400, one on a closed
+   port), and Prometheus scraping the agent every second and evaluating the rule files
+   deploy/prometheus/prometheus.yml loads (the recording rules, the alerts and the SLO rules of
+   wshealth.slo.yml, every second). It then injects the backend's faults (garbage, binary,
+   drop, close, oversize, bad frame, frozen timestamps, stall, refused tokens, listener down)
+   and a failed then a good configuration reload.
 3. Every expression of the dashboard (panels and annotations), its variables substituted
    ($job, $target -> .*, $slo_window -> what its query returns, $__rate_interval -> 15s,
    $__interval -> the step, $__range -> the scenario's length), is sent to /api/v1/query (it
@@ -336,7 +337,8 @@ class Scenario:
     url: ws://127.0.0.1:{self.backend_port}/api/ws/metrics
     sessions: {self.healthy_sessions}
     token: {{jwt: {{secret_file: {self.secret}}}}}
-    expect: {{interval: 1s, stale_after: 3s, max_message_bytes: 65536}}
+    expect: {{interval: 1s, stale_after: 3s, max_message_bytes: 65536,
+              timestamp: {{pointer: /timestamp, format: rfc3339}}}}
     handshake_timeout: 2s
     ping: {self.ping}
     reconnect: {{initial_delay: 200ms, max_delay: 2s}}
@@ -528,7 +530,7 @@ def install_signal_handlers():
 # ---------------------------------------------------------------------------- scenario
 
 def run_faults(s, log=print):
-    """About 40 s of faults on the healthy target; the unreachable one cycles by itself."""
+    """About 50 s of faults on the healthy target; the unreachable one cycles by itself."""
     def step(what, action, pause):
         log(f"  t+{time.time() - s.started_at:5.1f}s  {what}")
         action()
@@ -538,6 +540,11 @@ def run_faults(s, log=print):
         s.fault("/faults/stall?enabled=true")
         time.sleep(10)  # stale after 3 s; a ping after 6 s of silence, given up 3 s later
         s.fault("/faults/stall?enabled=false")
+
+    def freeze():
+        s.fault("/faults/freeze-timestamp?enabled=true")
+        time.sleep(6)  # the data is stale 3 s after the frozen timestamp, messages keep coming
+        s.fault("/faults/freeze-timestamp?enabled=false")
 
     def auth():
         s.fault("/faults/refuse-tokens?enabled=true")
@@ -551,6 +558,7 @@ def run_faults(s, log=print):
     step("close 4000", lambda: s.fault("/faults/close?code=4000&reason=dashboard-check"), 3)
     step("oversize message (100000 bytes > 65536)", lambda: s.fault("/faults/oversize?bytes=100000"), 3)
     step("bad frame (reserved opcode)", lambda: s.fault("/faults/bad-frame?kind=reserved-opcode"), 3)
+    step("freeze timestamps for 6 s (data ages while messages flow)", freeze, 2)
     step("stall for 10 s (stale data, then ping timeout)", stall, 2)
     step("refuse tokens + drop, then Retry", auth, 3)
     step("reload a bad configuration (expect 500)", lambda: s.reload(broken=True), 3)

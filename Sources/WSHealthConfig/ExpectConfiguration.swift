@@ -24,6 +24,8 @@ public struct ExpectConfiguration: Sendable, Equatable {
     /// Where messages say when their data was produced; nil (the default): the data is as old
     /// as the newest message's arrival.
     public var timestamp: TimestampConfiguration?
+    /// Conditions every data message must meet; none by default.
+    public var assertions: [AssertionConfiguration]
 
     /// Creates the expectations; `staleAfter` defaults to three times `interval`.
     public init(
@@ -32,7 +34,8 @@ public struct ExpectConfiguration: Sendable, Equatable {
         json: Bool = true,
         maxMessageBytes: Int = 1_048_576,
         onStale: StaleAction = .mark,
-        timestamp: TimestampConfiguration? = nil
+        timestamp: TimestampConfiguration? = nil,
+        assertions: [AssertionConfiguration] = []
     ) {
         self.interval = interval
         self.staleAfter = staleAfter ?? interval * 3
@@ -40,12 +43,13 @@ public struct ExpectConfiguration: Sendable, Equatable {
         self.maxMessageBytes = maxMessageBytes
         self.onStale = onStale
         self.timestamp = timestamp
+        self.assertions = assertions
     }
 }
 
 extension ExpectConfiguration: ConfigSection {
     /// Decodes `expect:`: `interval`, `stale_after`, `json`, `max_message_bytes`, `on_stale`,
-    /// `timestamp`.
+    /// `timestamp`, `assertions`.
     init(decoding mapping: ConfigMapping) {
         self.init()
         if let interval = mapping["interval"]?.positiveDuration() {
@@ -74,6 +78,12 @@ extension ExpectConfiguration: ConfigSection {
         self.timestamp = mapping.section("timestamp", as: TimestampConfiguration.self)
         if self.timestamp != nil && !self.json {
             mapping.report("timestamp", "needs expect.json: true (the timestamp is read from each JSON message)")
+        }
+        if let list = mapping["assertions"]?.list() {
+            self.assertions = list.compactMap(AssertionConfiguration.decode)
+            if !self.assertions.isEmpty && !self.json {
+                mapping.report("assertions", "need expect.json: true (they read each JSON message)")
+            }
         }
         mapping.reportUnknownKeys()
     }

@@ -22,7 +22,9 @@ extension InProcessEndToEnd {
             "protocol_error",
         ]
         static let causes = ["network_error", "server_closed", "auth_failed", "stale", "protocol_error", "user_action"]
-        static let messageErrors = ["invalid_json", "too_large", "unexpected_binary", "invalid_timestamp"]
+        static let messageErrors = [
+            "invalid_json", "too_large", "unexpected_binary", "invalid_timestamp", "assertion_failed",
+        ]
 
         /// At start-up, with a healthy target and one whose backend is down (waiting out a long
         /// backoff), the text format has exactly the table's metrics, each with its type and

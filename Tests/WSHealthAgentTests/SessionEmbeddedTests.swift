@@ -2,6 +2,7 @@ import NIOCore
 import NIOEmbedded
 import Testing
 import WSConnectionStateMachine
+import WSHealthConfig
 
 @testable import WSHealthAgent
 
@@ -146,6 +147,22 @@ struct SessionEmbeddedTests {
         #expect(!session.channel.isActive)
         #expect(session.metric("wshealth_disconnects_total", ["cause": "protocol_error"]) == 1)
         #expect(session.snapshot.lastFailureDetail == "closed with 1007: text that is not valid UTF-8")
+    }
+
+    /// A message that fails an assertion is counted as `assertion_failed` and is not data: the
+    /// session stays `connected` until one that holds.
+    @Test func failedAssertionIsNotData() throws {
+        let assertion = AssertionConfiguration(pointer: JSONPointer("/cpu")!, type: .number, max: 100)
+        let session = try EmbeddedSession(assertions: [assertion])
+        session.start()
+        try session.upgrade()
+        try session.receive(Self.text(#"{"cpu":250}"#))
+        #expect(session.snapshot.state == .connected)
+        #expect(session.metric("wshealth_message_errors_total", ["reason": "assertion_failed"]) == 1)
+        #expect(session.metric("wshealth_messages_received_total") == 0)
+        try session.receive(Self.message)
+        #expect(session.snapshot.state == .receivingData)
+        #expect(session.metric("wshealth_messages_received_total") == 1)
     }
 
     /// Stop: close 1001, the connection closed, `disconnected` for good, the timer cancelled

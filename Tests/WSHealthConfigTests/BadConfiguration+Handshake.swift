@@ -2,6 +2,26 @@ extension BadConfiguration {
     /// Rows about what a handshake carries: compression, subprotocols, Origin, headers.
     static let handshake: [BadConfiguration] = [
         .init(
+            "assertion bounds crossed",
+            target(#"expect: {assertions: [{pointer: /cpu, min: 10, max: 1}]}"#),
+            ["targets[0].expect.assertions[0].max: must be at least min (10), got 1"]
+        ),
+        .init(
+            "assertion absent with a condition",
+            target(#"expect: {assertions: [{pointer: /cpu, exists: false, type: number}]}"#),
+            ["targets[0].expect.assertions[0].exists: false cannot go with type, equals, min or max"]
+        ),
+        .init(
+            "assertion without a pointer",
+            target(#"expect: {assertions: [{type: number}]}"#),
+            ["targets[0].expect.assertions[0].pointer: is required, like /status"]
+        ),
+        .init(
+            "assertion equal to a list",
+            target(#"expect: {assertions: [{pointer: /a, equals: [1]}]}"#),
+            ["targets[0].expect.assertions[0].equals: must be a string, number, boolean or null, got a list"]
+        ),
+        .init(
             "timestamp pointer not a pointer",
             target(#"expect: {timestamp: {pointer: timestamp, format: rfc3339}}"#),
             [

@@ -128,7 +128,10 @@ final class ProbeRecorder: ConnectionTrace, @unchecked Sendable {
             )
             self.add(
                 "message",
-                ["#\(count) text, \(text.readableBytes) bytes\(valid ? "" : ", not valid JSON")", preview]
+                [
+                    "#\(count) text, \(text.readableBytes) bytes\(valid ? "" : ", not data (see the target's expect)")",
+                    preview,
+                ]
             )
             let validCount = self.lock.withLock { self.validMessages }
             if valid && validCount >= self.wantedMessages {
@@ -155,8 +158,10 @@ final class ProbeRecorder: ConnectionTrace, @unchecked Sendable {
 
     func recorded(_ event: SessionEvent) {
         guard let transition = event.transition else {
-            self.add("stale", [event.kind == .staleMarked ? "no valid message for stale_after" : "fresh data again"])
-            if event.kind == .staleMarked { self.finish(.noData, "connected; no valid message for stale_after") }
+            self.add("stale", [event.kind == .staleMarked ? "no new data for stale_after" : "fresh data again"])
+            if event.kind == .staleMarked {
+                self.finish(.noData, "connected; the data is stale: no new data for stale_after")
+            }
             return
         }
         var line = "\(transition.from.rawValue) → \(transition.to.rawValue)"

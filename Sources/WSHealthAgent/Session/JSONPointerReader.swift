@@ -3,20 +3,23 @@ import WSHealthConfig
 /// Finds the value a JSON Pointer names in a JSON text the ``JSONValidator`` accepted, without
 /// building any objects: one forward scan that skips what the pointer does not enter.
 struct JSONPointerReader {
-    /// A scalar found: where its bytes are in the text.
-    enum Scalar: Equatable {
+    /// A value found: its kind, and for a number or a string where its bytes are in the text.
+    enum Value: Equatable {
         /// A number: the literal's bytes.
         case number(Range<Int>)
         /// A string: the bytes between its quotes, escapes as written.
         case string(Range<Int>, escaped: Bool)
+        case bool(Bool)
+        case null
+        case object
+        case array
     }
 
-    /// The scalar at `pointer` in `bytes`; nil when the pointer names nothing, an object, an
-    /// array, `true`, `false` or `null`.
-    static func scalar(at pointer: JSONPointer, in bytes: UnsafeRawBufferPointer) -> Scalar? {
+    /// The value at `pointer` in `bytes`; nil when the pointer names nothing.
+    static func value(at pointer: JSONPointer, in bytes: UnsafeRawBufferPointer) -> Value? {
         var reader = JSONPointerReader(bytes: bytes)
         reader.skipWhitespace()
-        return reader.scalar(following: pointer.tokens[...])
+        return reader.value(following: pointer.tokens[...])
     }
 
     private let bytes: UnsafeRawBufferPointer
@@ -26,8 +29,8 @@ struct JSONPointerReader {
 
     private var current: UInt8? { self.index < self.bytes.count ? self.bytes[self.index] : nil }
 
-    private mutating func scalar(following tokens: ArraySlice<String>) -> Scalar? {
-        guard let token = tokens.first else { return self.scalarHere() }
+    private mutating func value(following tokens: ArraySlice<String>) -> Value? {
+        guard let token = tokens.first else { return self.valueHere() }
         switch self.current {
         case UInt8(ascii: "{"):
             self.index += 1
@@ -39,7 +42,7 @@ struct JSONPointerReader {
                 self.index += 1  // `:`
                 self.skipWhitespace()
                 if !escaped && self.bytes[key].elementsEqual(token.utf8) {
-                    return self.scalar(following: tokens.dropFirst())
+                    return self.value(following: tokens.dropFirst())
                 }
                 self.skipValue()
                 self.skipWhitespace()
@@ -59,14 +62,19 @@ struct JSONPointerReader {
             }
             self.skipWhitespace()
             guard self.current != UInt8(ascii: "]") else { return nil }
-            return self.scalar(following: tokens.dropFirst())
+            return self.value(following: tokens.dropFirst())
         default:
             return nil
         }
     }
 
-    private mutating func scalarHere() -> Scalar? {
+    private mutating func valueHere() -> Value? {
         switch self.current {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "t"): return .bool(true)
+        case UInt8(ascii: "f"): return .bool(false)
+        case UInt8(ascii: "n"): return .null
         case UInt8(ascii: "\""):
             let (range, escaped) = self.string()
             return .string(range, escaped: escaped)

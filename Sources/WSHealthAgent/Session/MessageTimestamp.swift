@@ -6,7 +6,7 @@ import WSHealthConfig
 enum MessageTimestamp {
     static func read(_ message: ByteBuffer, _ setting: TimestampConfiguration) -> Double? {
         message.withUnsafeReadableBytes { bytes in
-            switch (JSONPointerReader.scalar(at: setting.pointer, in: bytes), setting.format) {
+            switch (JSONPointerReader.value(at: setting.pointer, in: bytes), setting.format) {
             case (.number(let range), .unixSeconds):
                 return Self.number(bytes[range])
             case (.number(let range), .unixMilliseconds):

@@ -183,23 +183,30 @@ final class Session: @unchecked Sendable {
     func connectionReceived(_ id: UInt64, text: ByteBuffer) {
         self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
-        let valid = !self.settings.expectJSON || JSONValidator.isValid(text.readableBytesView)
-        self.settings.trace?.received(.text(text), valid: valid)
-        guard valid else {
-            self.recordMalformed(.invalidJSON)
+        guard !self.settings.expectJSON || JSONValidator.isValid(text.readableBytesView) else {
+            self.recordMalformed(.invalidJSON, text)
+            return
+        }
+        if !self.settings.assertions.isEmpty,
+            let failed = MessageAssertions.firstFailure(text, self.settings.assertions)
+        {
+            // The assertion says what was expected; the message's own content is never logged.
+            self.recordMalformed(.assertionFailed, text, metadata: ["assertion": "\(failed)"])
             return
         }
         let arrival = Date()
         guard let timestamp = self.settings.timestamp else {
+            self.settings.trace?.received(.text(text), valid: true)
             self.statistics.recordMessage(at: arrival.timeIntervalSince1970)
             self.lastMessageAt = arrival
             self.handle { $0.messageReceived(at: self.now) }
             return
         }
         guard let produced = MessageTimestamp.read(text, timestamp) else {
-            self.recordMalformed(.invalidTimestamp)
+            self.recordMalformed(.invalidTimestamp, text)
             return
         }
+        self.settings.trace?.received(.text(text), valid: true)
         self.statistics.recordMessage(at: arrival.timeIntervalSince1970, produced: produced)
         self.lastMessageAt = arrival
         // A timestamp ahead of the clock is skew, not data from the future: as old as now.
@@ -243,9 +250,18 @@ final class Session: @unchecked Sendable {
 
     // MARK: Carrying out actions
 
-    private func recordMalformed(_ reason: MessageErrorReason) {
+    /// A message that is not data: counted, logged (rate-limited) with `metadata`, shown to a
+    /// probe when it is `text`.
+    private func recordMalformed(
+        _ reason: MessageErrorReason,
+        _ text: ByteBuffer? = nil,
+        metadata: Logger.Metadata = [:]
+    ) {
+        if let text { self.settings.trace?.received(.text(text), valid: false) }
         self.statistics.recordMessageError(reason)
-        self.statistics.logRateLimited(.messageRefused, metadata: ["reason": "\(reason.rawValue)"], logger: self.logger)
+        var metadata = metadata
+        metadata["reason"] = "\(reason.rawValue)"
+        self.statistics.logRateLimited(.messageRefused, metadata: metadata, logger: self.logger)
         self.handle { $0.malformedMessageReceived(at: self.now) }
     }
 

@@ -20,6 +20,8 @@ final class SessionSettings: Sendable {
     let maxMessageBytes: Int
     /// Where messages say when their data was produced, if they do.
     let timestamp: TimestampConfiguration?
+    /// What every data message must meet.
+    let assertions: [AssertionConfiguration]
     /// The token, if the target sends one.
     let token: TokenProvider?
     /// TLS for `wss://` targets.
@@ -52,7 +54,8 @@ final class SessionSettings: Sendable {
         origin: String? = nil,
         headers: [TokenProvider] = [],
         trace: (any ConnectionTrace)? = nil,
-        timestamp: TimestampConfiguration? = nil
+        timestamp: TimestampConfiguration? = nil,
+        assertions: [AssertionConfiguration] = []
     ) {
         self.targetName = targetName
         self.endpoint = endpoint
@@ -69,5 +72,6 @@ final class SessionSettings: Sendable {
         self.headers = headers
         self.trace = trace
         self.timestamp = timestamp
+        self.assertions = assertions
     }
 }

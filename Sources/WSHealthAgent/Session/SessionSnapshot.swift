@@ -43,4 +43,6 @@ enum MessageErrorReason: String, CaseIterable, Sendable {
     case unexpectedBinary = "unexpected_binary"
     /// No readable timestamp where `expect.timestamp` says: not data.
     case invalidTimestamp = "invalid_timestamp"
+    /// A message that fails one of `expect.assertions`: not data.
+    case assertionFailed = "assertion_failed"
 }

@@ -160,7 +160,8 @@ final class TargetMonitor: Sendable {
                 try Self.tokenProvider(TokenConfiguration(source: $0.source, placement: .header($0.name)))
             },
             trace: trace,
-            timestamp: target.expect.timestamp
+            timestamp: target.expect.timestamp,
+            assertions: target.expect.assertions
         )
     }
 

@@ -114,6 +114,19 @@ struct ConfigNode {
         return value
     }
 
+    /// A scalar as JSON compares it: YAML's null, booleans and numbers as they resolve, any
+    /// other scalar a string; mappings and lists are reported.
+    func jsonScalar() -> AssertionConfiguration.Scalar? {
+        guard case .scalar(let scalar) = node else {
+            report("must be a string, number, boolean or null, got \(described)")
+            return nil
+        }
+        if hasTag(.null) { return .null }
+        if hasTag(.bool), let value = node.bool { return .boolean(value) }
+        if hasTag(.int) || hasTag(.float), let value = node.float { return .number(value) }
+        return .string(scalar.string)
+    }
+
     /// `true` or `false` (YAML 1.1 spellings like `yes` and `off` included); quoted strings are reported.
     func bool() -> Bool? {
         guard hasTag(.bool), let value = node.bool else {

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import WSConnectionStateMachine
+import WSHealthConfig
 import WSHealthWebSocket
 
 @testable import WSHealthAgent
@@ -18,8 +19,8 @@ final class EmbeddedSession: @unchecked Sendable {
     /// Every connection the session opened, in order, with its id.
     private(set) var connections: [(id: UInt64, channel: EmbeddedChannel)] = []
 
-    /// A session of target `t` under `policy`.
-    init(policy: ConnectionPolicy = .spec) throws {
+    /// A session of target `t` under `policy`, its messages held to `assertions`.
+    init(policy: ConnectionPolicy = .spec, assertions: [AssertionConfiguration] = []) throws {
         guard let endpoint = WebSocketEndpoint(url: "ws://127.0.0.1:8000/api/ws/metrics") else {
             throw CLIError("no endpoint")
         }
@@ -33,7 +34,8 @@ final class EmbeddedSession: @unchecked Sendable {
             token: nil,
             tls: nil,
             tlsServerName: nil,
-            compression: nil
+            compression: nil,
+            assertions: assertions
         )
         self.statistics = TargetStatistics(target: "t", sessions: 1, policy: policy, registry: self.registry)
         let loop = self.loop
