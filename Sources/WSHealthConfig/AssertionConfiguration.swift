@@ -73,25 +73,9 @@ extension AssertionConfiguration {
     /// `equals`, `min`, `max`.
     static func decode(_ node: ConfigNode) -> AssertionConfiguration? {
         guard let mapping = node.mapping() else { return nil }
-        var assertion = AssertionConfiguration(pointer: JSONPointer(tokens: []))
-        var valid = true
-        if let pointerNode = mapping["pointer"] {
-            if let text = pointerNode.string() {
-                if let pointer = JSONPointer(text) {
-                    assertion.pointer = pointer
-                } else {
-                    pointerNode.report(
-                        "must be a JSON Pointer: empty, or `/` then the keys, like /status; got \(text.quoted)"
-                    )
-                    valid = false
-                }
-            } else {
-                valid = false
-            }
-        } else {
-            mapping.report("pointer", "is required, like /status")
-            valid = false
-        }
+        let pointer = mapping.jsonPointer(example: "/status")
+        var assertion = AssertionConfiguration(pointer: pointer ?? JSONPointer(tokens: []))
+        var valid = pointer != nil
         if let exists = mapping["exists"]?.bool() { assertion.exists = exists }
         if let type = mapping["type"]?.choice(ValueType.self) { assertion.type = type }
         if let equals = mapping["equals"] {

@@ -44,3 +44,20 @@ public struct JSONPointer: Sendable, Equatable, CustomStringConvertible {
         }.joined()
     }
 }
+
+extension ConfigMapping {
+    /// The JSON Pointer under `pointer`, required; a missing or malformed one is reported with
+    /// `example` of a good one.
+    func jsonPointer(example: String) -> JSONPointer? {
+        guard let node = self["pointer"] else {
+            self.report("pointer", "is required, like \(example)")
+            return nil
+        }
+        guard let text = node.string() else { return nil }
+        guard let pointer = JSONPointer(text) else {
+            node.report("must be a JSON Pointer: empty, or `/` then the keys, like \(example); got \(text.quoted)")
+            return nil
+        }
+        return pointer
+    }
+}

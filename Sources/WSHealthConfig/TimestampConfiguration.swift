@@ -27,19 +27,7 @@ extension TimestampConfiguration: ConfigSection {
     /// Decodes `timestamp: {pointer, format}`; both required.
     init(decoding mapping: ConfigMapping) {
         self.init(pointer: JSONPointer(tokens: []), format: .rfc3339)
-        if let node = mapping["pointer"] {
-            if let text = node.string() {
-                if let pointer = JSONPointer(text) {
-                    self.pointer = pointer
-                } else {
-                    node.report(
-                        "must be a JSON Pointer: empty, or `/` then the keys, like /timestamp; got \(text.quoted)"
-                    )
-                }
-            }
-        } else {
-            mapping.report("pointer", "is required, like /timestamp")
-        }
+        if let pointer = mapping.jsonPointer(example: "/timestamp") { self.pointer = pointer }
         if let node = mapping["format"] {
             if let format = node.choice(Format.self) { self.format = format }
         } else {
