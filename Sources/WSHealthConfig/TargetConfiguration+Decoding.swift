@@ -55,6 +55,12 @@ extension TargetConfiguration {
             target.compression = compression
         }
         decodeHandshake(mapping, into: &target)
+        target.conversation = ConversationConfiguration.decode(mapping)
+        if !target.conversation.isEmpty && !target.expect.json,
+            target.conversation.data.map({ if case .json = $0 { true } else { false } }) == true
+        {
+            mapping.report("data", "a pointer needs expect.json: true")
+        }
         checkHeadersAgainstToken(mapping, target)
         mapping.reportUnknownKeys()
         return mapping.decoder.problems.count == problemCount ? target : nil

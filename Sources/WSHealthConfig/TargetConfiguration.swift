@@ -35,6 +35,9 @@ public struct TargetConfiguration: Sendable, Equatable {
     public var origin: String?
     /// Headers sent besides the protocol's. Default: none.
     public var headers: [HeaderConfiguration] = []
+    /// What the session says after the upgrade and which messages are data. Default: nothing
+    /// said, every message data.
+    public var conversation = ConversationConfiguration()
 
     /// Creates a target; every setting but the name and URL has the documented default.
     /// No validation happens here: values built in code are taken as they are.

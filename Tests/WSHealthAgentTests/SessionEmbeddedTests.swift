@@ -165,6 +165,32 @@ struct SessionEmbeddedTests {
         #expect(session.metric("wshealth_messages_received_total") == 1)
     }
 
+    /// A conversation: the subscribe goes out right after the upgrade with its placeholders
+    /// filled; the server's welcome and pings are protocol traffic (the pings answered), and
+    /// only its metrics are data.
+    @Test func conversationSubscribesAnswersAndPicksData() throws {
+        let conversation = ConversationConfiguration(
+            onOpen: [#"{"type":"subscribe","session":{{session}},"id":"{{id}}"}"#],
+            replies: [.init(match: .prefix(#"{"type":"ping""#), send: #"{"type":"pong"}"#)],
+            data: .json(AssertionConfiguration(pointer: JSONPointer("/type")!, equals: .string("metrics")))
+        )
+        let session = try EmbeddedSession(conversation: conversation)
+        session.start()
+        try session.upgrade()
+        let sent = try session.sentFrames()
+        #expect(sent.map(\.opcode) == [0x1])
+        let subscribe = String(decoding: sent.first?.payload ?? [], as: UTF8.self)
+        #expect(subscribe.hasPrefix(#"{"type":"subscribe","session":0,"id":""#) && !subscribe.contains("{{"))
+        try session.receive(Self.text(#"{"type":"welcome"}"#))
+        try session.receive(Self.text(#"{"type":"ping"}"#))
+        #expect(try session.sentFrames().map { String(decoding: $0.payload, as: UTF8.self) } == [#"{"type":"pong"}"#])
+        #expect(session.snapshot.state == .connected, "neither is data")
+        #expect(session.metric("wshealth_message_errors_total", ["reason": "invalid_json"]) == 0)
+        try session.receive(Self.text(#"{"type":"metrics","cpu":1}"#))
+        #expect(session.snapshot.state == .receivingData)
+        #expect(session.metric("wshealth_messages_received_total") == 1)
+    }
+
     /// Stop: close 1001, the connection closed, `disconnected` for good, the timer cancelled
     /// (nothing happens however long the loop runs).
     @Test func stopClosesWith1001() throws {

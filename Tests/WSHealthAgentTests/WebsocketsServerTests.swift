@@ -1,7 +1,12 @@
 import Foundation
+import NIOCore
 import Testing
 
 @testable import WSHealthAgent
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension ExternalProcesses {
     /// Against a server that is not ours: Python's `websockets`, set up as uvicorn sets it up
@@ -95,6 +100,44 @@ extension ExternalProcesses {
                         "\(snapshot.lastFailureDetail ?? "")"
                     )
                     #expect(harness.sessions("t", "receiving_data") == 0)
+                }
+            }
+        }
+
+        /// The conversation a subscribe feed wants: a subscribe after the upgrade, pongs to its
+        /// pings, and only `metrics` messages as data.
+        static let feedConversation = """
+                on_open: [{send: '{"type":"subscribe","channel":"metrics","id":"{{id}}"}'}]
+                replies: [{match: {pointer: /type, equals: ping}, send: '{"type":"pong"}'}]
+                data: {pointer: /type, equals: metrics}
+
+            """
+
+        /// Against a server that wants a subscribe and answered pings: healthy, with only its
+        /// metrics counted as data; without the replies it closes the session (4001).
+        @Test func subscribeFeed() async throws {
+            try await Self.withServer(["--subscribe"]) { port in
+                let target = fastTarget(token: "{value: unused}") + Self.feedConversation
+                try await AgentHarness.scoped(AgentHarness(target: target, backendPort: port)) { harness in
+                    await harness.eventually("messages counted") {
+                        (harness.metric("wshealth_messages_received_total") ?? 0) >= 8
+                    }
+                    #expect(harness.sessions("t", "receiving_data") == 1)
+                    #expect(
+                        harness.metric("wshealth_disconnects_total", ["cause": "server_closed"]) == 0,
+                        "pings answered"
+                    )
+                    #expect(harness.metric("wshealth_message_errors_total", ["reason": "invalid_json"]) == 0)
+                }
+                let silent =
+                    fastTarget(token: "{value: unused}")
+                    + Self.feedConversation.replacingOccurrences(of: "replies:", with: "# replies:")
+                try await AgentHarness.scoped(AgentHarness(target: silent, backendPort: port)) { harness in
+                    await harness.eventually("closed for the unanswered ping") {
+                        (harness.metric("wshealth_disconnects_total", ["cause": "server_closed"]) ?? 0) >= 1
+                    }
+                    let events = try await harness.agent.targets[0].sessions[0].events().get()
+                    #expect(events.contains { $0.closeCode == 4001 && $0.detail == "no pong" })
                 }
             }
         }

@@ -2,6 +2,21 @@ extension BadConfiguration {
     /// Rows about what a handshake carries: compression, subprotocols, Origin, headers.
     static let handshake: [BadConfiguration] = [
         .init(
+            "data match with two forms",
+            target(#"data: {prefix: '42', regex: 'x'}"#),
+            ["targets[0].data: must have one of pointer (with equals, type, …), prefix or regex, got 2"]
+        ),
+        .init(
+            "reply without an answer",
+            target(#"replies: [{match: {prefix: '2'}}]"#),
+            ["targets[0].replies[0].send: is required, the answer"]
+        ),
+        .init(
+            "data match not a regular expression",
+            target(#"data: {regex: '(unclosed'}"#),
+            [#"targets[0].data.regex: not a regular expression, got "(unclosed""#]
+        ),
+        .init(
             "assertion bounds crossed",
             target(#"expect: {assertions: [{pointer: /cpu, min: 10, max: 1}]}"#),
             ["targets[0].expect.assertions[0].max: must be at least min (10), got 1"]

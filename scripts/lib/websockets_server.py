@@ -5,11 +5,15 @@ and no arguments: a 32 KiB window, context takeover): a JSON message to every cl
 --interval. For the agent's tests and benchmarks against a server that is not ours.
 
     websockets_server.py --port N [--interval 0.1] [--compression deflate|none]
-        [--subprotocol NAME]... [--origin ORIGIN] [--require-header NAME=VALUE]
+        [--subprotocol NAME]... [--origin ORIGIN] [--require-header NAME=VALUE] [--subscribe]
 
 With --subprotocol the server agrees to the first of the client's offer it supports (and to
 none when it supports none of them); with --origin it answers 403 to any other Origin; with
---require-header it answers 401 unless the request has that header with that value.
+--require-header it answers 401 unless the request has that header with that value. With
+--subscribe it talks as a market-data feed does: it greets with {"type":"welcome"}, sends
+nothing more until the client's first message is {"type":"subscribe",...} (else it closes with
+4000), then streams {"type":"metrics",...} and, every third message, {"type":"ping"}: a client
+that has not answered the previous ping with {"type":"pong"} by then is closed with 4001.
 
 Prints "listening on PORT" once it accepts connections; exits at once on SIGTERM or SIGINT.
 """
@@ -35,6 +39,38 @@ async def metrics(connection, interval):
         await asyncio.sleep(interval)
 
 
+async def feed(connection, interval):
+    await connection.send(json.dumps({"type": "welcome"}))
+    first = json.loads(await connection.recv())
+    if first.get("type") != "subscribe":
+        await connection.close(4000, "subscribe first")
+        return
+    answered = asyncio.Event()
+    answered.set()
+
+    async def read_pongs():
+        async for raw in connection:
+            if json.loads(raw).get("type") == "pong":
+                answered.set()
+
+    reader = asyncio.create_task(read_pongs())
+    try:
+        sequence = 0
+        while True:
+            sequence += 1
+            if sequence % 3 == 0:
+                if not answered.is_set():
+                    await connection.close(4001, "no pong")
+                    return
+                answered.clear()
+                await connection.send(json.dumps({"type": "ping"}))
+            message = {"type": "metrics", "timestamp": time.time(), "sequence": sequence, "cpu_percent": 12.5}
+            await connection.send(json.dumps(message))
+            await asyncio.sleep(interval)
+    finally:
+        reader.cancel()
+
+
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -43,6 +79,7 @@ async def main():
     parser.add_argument("--subprotocol", action="append", default=[])
     parser.add_argument("--origin")
     parser.add_argument("--require-header")
+    parser.add_argument("--subscribe", action="store_true")
     args = parser.parse_args()
     extensions = [ServerPerMessageDeflateFactory()] if args.compression == "deflate" else []
     # A test tool: stop at once, without waiting for the closing handshakes of every client.
@@ -53,7 +90,7 @@ async def main():
 
     async def handler(connection):
         try:
-            await metrics(connection, args.interval)
+            await (feed if args.subscribe else metrics)(connection, args.interval)
         except ConnectionClosed:
             pass
 

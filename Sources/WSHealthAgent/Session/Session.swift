@@ -162,6 +162,18 @@ final class Session: @unchecked Sendable {
         self.compression = compression
         self.subprotocol = subprotocol
         self.handle { $0.handshakeSucceeded(at: self.now) }
+        if let conversation = self.settings.conversation {
+            for text in conversation.onOpen {
+                self.send(conversation.render(text, session: self.index, token: self.settings.token))
+            }
+        }
+    }
+
+    /// Sends a text message on the open connection.
+    private func send(_ text: String) {
+        guard let channel = self.channel else { return }
+        let frame = channel.allocator.clientFrame(opcode: FrameHeader.text, payload: ByteBuffer(string: text))
+        channel.writeAndFlush(frame, promise: nil)
     }
 
     /// The attempt failed: `detail` is the sentence users read, `error` what NIO reported (for
@@ -183,6 +195,20 @@ final class Session: @unchecked Sendable {
     func connectionReceived(_ id: UInt64, text: ByteBuffer) {
         self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
+        if let conversation = self.settings.conversation {
+            // The server's keepalives, acks and other protocol traffic: proof of life, not data.
+            if let answer = conversation.reply(to: text) {
+                self.settings.trace?.received(.text(text), valid: false)
+                self.send(conversation.render(answer, session: self.index, token: self.settings.token))
+                self.handle { $0.controlFrameReceived(at: self.now) }
+                return
+            }
+            guard conversation.isData(text) else {
+                self.settings.trace?.received(.text(text), valid: false)
+                self.handle { $0.controlFrameReceived(at: self.now) }
+                return
+            }
+        }
         guard !self.settings.expectJSON || JSONValidator.isValid(text.readableBytesView) else {
             self.recordMalformed(.invalidJSON, text)
             return

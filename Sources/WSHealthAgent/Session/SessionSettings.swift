@@ -22,6 +22,8 @@ final class SessionSettings: Sendable {
     let timestamp: TimestampConfiguration?
     /// What every data message must meet.
     let assertions: [AssertionConfiguration]
+    /// What the session says and answers, and which messages are data; nil: nothing, all.
+    let conversation: Conversation?
     /// The token, if the target sends one.
     let token: TokenProvider?
     /// TLS for `wss://` targets.
@@ -55,7 +57,8 @@ final class SessionSettings: Sendable {
         headers: [TokenProvider] = [],
         trace: (any ConnectionTrace)? = nil,
         timestamp: TimestampConfiguration? = nil,
-        assertions: [AssertionConfiguration] = []
+        assertions: [AssertionConfiguration] = [],
+        conversation: Conversation? = nil
     ) {
         self.targetName = targetName
         self.endpoint = endpoint
@@ -73,5 +76,6 @@ final class SessionSettings: Sendable {
         self.trace = trace
         self.timestamp = timestamp
         self.assertions = assertions
+        self.conversation = conversation
     }
 }

@@ -161,7 +161,8 @@ final class TargetMonitor: Sendable {
             },
             trace: trace,
             timestamp: target.expect.timestamp,
-            assertions: target.expect.assertions
+            assertions: target.expect.assertions,
+            conversation: Conversation(target.conversation)
         )
     }
 

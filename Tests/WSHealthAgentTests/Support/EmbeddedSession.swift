@@ -19,8 +19,13 @@ final class EmbeddedSession: @unchecked Sendable {
     /// Every connection the session opened, in order, with its id.
     private(set) var connections: [(id: UInt64, channel: EmbeddedChannel)] = []
 
-    /// A session of target `t` under `policy`, its messages held to `assertions`.
-    init(policy: ConnectionPolicy = .spec, assertions: [AssertionConfiguration] = []) throws {
+    /// A session of target `t` under `policy`, its messages held to `assertions`, speaking
+    /// `conversation`.
+    init(
+        policy: ConnectionPolicy = .spec,
+        assertions: [AssertionConfiguration] = [],
+        conversation: ConversationConfiguration = ConversationConfiguration()
+    ) throws {
         guard let endpoint = WebSocketEndpoint(url: "ws://127.0.0.1:8000/api/ws/metrics") else {
             throw CLIError("no endpoint")
         }
@@ -35,7 +40,8 @@ final class EmbeddedSession: @unchecked Sendable {
             tls: nil,
             tlsServerName: nil,
             compression: nil,
-            assertions: assertions
+            assertions: assertions,
+            conversation: Conversation(conversation)
         )
         self.statistics = TargetStatistics(target: "t", sessions: 1, policy: policy, registry: self.registry)
         let loop = self.loop

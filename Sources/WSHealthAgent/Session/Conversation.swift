@@ -1,0 +1,86 @@
+import Foundation
+import NIOCore
+import Synchronization
+import WSHealthConfig
+
+/// A target's conversation, made ready once for all its sessions: the texts to send after the
+/// upgrade, the replies to the server's application-level messages, and which messages are data.
+/// Targets without one have none, and their sessions pay one `nil` check per message.
+///
+/// Unchecked: immutable after `init`; a compiled `Regex` is only read.
+final class Conversation: @unchecked Sendable {
+    let onOpen: [String]
+    let replies: [(match: Match, send: String)]
+    let data: Match?
+
+    /// Identifiers for `{{id}}`, unique within the agent's run.
+    private static let nextID = Atomic<UInt64>(0)
+
+    /// The conversation of `configuration`; nil when it says nothing.
+    init?(_ configuration: ConversationConfiguration) {
+        guard !configuration.isEmpty else { return nil }
+        self.onOpen = configuration.onOpen
+        self.replies = configuration.replies.map { (Match($0.match), $0.send) }
+        self.data = configuration.data.map(Match.init)
+    }
+
+    /// `text` with its placeholders replaced for `session`.
+    func render(_ text: String, session: Int, token: TokenProvider?) -> String {
+        guard text.contains("{{") else { return text }
+        var rendered = text
+        for substitution in ConversationConfiguration.Substitution.allCases
+        where rendered.contains(substitution.rawValue) {
+            let value: String
+            switch substitution {
+            case .session: value = String(session)
+            case .id: value = String(Self.nextID.wrappingAdd(1, ordering: .relaxed).newValue)
+            case .nowMilliseconds: value = String(Int64(Date().timeIntervalSince1970 * 1000))
+            case .token: value = (try? token?.currentToken()) ?? ""
+            }
+            rendered = rendered.replacingOccurrences(of: substitution.rawValue, with: value)
+        }
+        return rendered
+    }
+
+    /// The answer to `message`, if a reply rule matches it.
+    func reply(to message: ByteBuffer) -> String? {
+        self.replies.first { $0.match.matches(message) }?.send
+    }
+
+    /// Whether `message` is data.
+    func isData(_ message: ByteBuffer) -> Bool {
+        self.data?.matches(message) ?? true
+    }
+
+    /// A ``MessageMatch`` ready to use: a regular expression compiled once.
+    struct Match {
+        private enum Form {
+            case json(AssertionConfiguration)
+            case prefix([UInt8])
+            case regex(Regex<AnyRegexOutput>)
+        }
+
+        private let form: Form
+
+        init(_ match: MessageMatch) {
+            switch match {
+            case .json(let assertion): self.form = .json(assertion)
+            case .prefix(let prefix): self.form = .prefix(Array(prefix.utf8))
+            // Validated when the configuration was decoded.
+            case .regex(let pattern): self.form = .regex(try! Regex(pattern))
+            }
+        }
+
+        func matches(_ message: ByteBuffer) -> Bool {
+            switch self.form {
+            case .prefix(let prefix):
+                return message.readableBytesView.starts(with: prefix)
+            case .json(let assertion):
+                guard JSONValidator.isValid(message.readableBytesView) else { return false }
+                return message.withUnsafeReadableBytes { MessageAssertions.holds(assertion, in: $0) }
+            case .regex(let regex):
+                return (try? regex.firstMatch(in: String(buffer: message))) != nil
+            }
+        }
+    }
+}
