@@ -17,16 +17,32 @@ extension ReferenceBackend {
             logger: self.logger
         )
         let eventLoop = self.eventLoopGroup.next()
+        // The closures capture what they use, never the backend: the backend keeps the listener
+        // (`lifecycle.listener`), so a backend captured here would never be freed, nor anything
+        // it holds (the route, the registry, the token verifier).
+        let group = self.eventLoopGroup
+        let host = self.configuration.host
+        let port = self.configuration.port
+        let registry = self.registry
         return WebSocketListener(
             eventLoop: eventLoop,
             logger: self.logger,
-            bind: { address in self.bindWebSocket(route: route, to: address) },
-            dropConnections: { self.registry.closeConnections(includingPeers: true, on: eventLoop) }
+            bind: { address in
+                Self.bindWebSocket(route: route, group: group, to: address, orHost: host, port: port)
+            },
+            dropConnections: { registry.closeConnections(includingPeers: true, on: eventLoop) }
         )
     }
 
-    private func bindWebSocket(route: WebSocketRoute, to address: SocketAddress?) -> EventLoopFuture<any Channel> {
-        let bootstrap = ServerBootstrap(group: self.eventLoopGroup)
+    /// Binds a WebSocket listener on `address`, or on `host:port` when `address` is nil.
+    private static func bindWebSocket(
+        route: WebSocketRoute,
+        group: any EventLoopGroup,
+        to address: SocketAddress?,
+        orHost host: String,
+        port: Int
+    ) -> EventLoopFuture<any Channel> {
+        let bootstrap = ServerBootstrap(group: group)
             // The 10,000-connection benchmark connects in bursts: keep a deep accept queue.
             .serverChannelOption(.backlog, value: 4_096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -42,7 +58,7 @@ extension ReferenceBackend {
         if let address {
             return bootstrap.bind(to: address)
         }
-        return bootstrap.bind(host: self.configuration.host, port: self.configuration.port)
+        return bootstrap.bind(host: host, port: port)
     }
 
     /// Binds the loopback-only admin listener.
