@@ -40,11 +40,13 @@ struct JSONValidator {
         }
     }
 
+    /// A value inside `depth` arrays and objects. The limit is checked where one opens, not
+    /// for every value: 128 nested arrays hold a number as well as nothing.
     private mutating func value(depth: Int) -> Bool {
-        guard depth < Self.maximumDepth, let byte = self.current else { return false }
+        guard let byte = self.current else { return false }
         switch byte {
-        case UInt8(ascii: "{"): return self.object(depth: depth + 1)
-        case UInt8(ascii: "["): return self.array(depth: depth + 1)
+        case UInt8(ascii: "{"): return depth < Self.maximumDepth && self.object(depth: depth + 1)
+        case UInt8(ascii: "["): return depth < Self.maximumDepth && self.array(depth: depth + 1)
         case UInt8(ascii: "\""): return self.string()
         case UInt8(ascii: "t"): return self.literal("true")
         case UInt8(ascii: "f"): return self.literal("false")
