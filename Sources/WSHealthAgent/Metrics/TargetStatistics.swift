@@ -19,7 +19,9 @@ final class TargetStatistics: SeriesGroup {
     let slots: MetricSlots
     /// The target's sample lines, labels escaped once.
     let lines: SeriesLines
-    private let registry: MetricsRegistry
+    /// Weak: the registry holds the target while it is registered, and a strong reference back
+    /// would keep both alive after the agent (or a probe) that made them is gone.
+    private weak let registry: MetricsRegistry?
     /// Bookkeeping that is not a series: which attempt each session is at (for the highest),
     /// the rate limits of the event logs, and the session time accounted so far.
     private let counts: NIOLockedValueBox<Counts>
@@ -231,7 +233,7 @@ final class TargetStatistics: SeriesGroup {
     }
 
     /// Removes every series of the target (target removed or restarted by a reload).
-    func unregister() { self.registry.unregister(self) }
+    func unregister() { self.registry?.unregister(self) }
 
     private func recordAttemptChange(from: Int, to: Int) {
         self.counts.withLockedValue { counts in
