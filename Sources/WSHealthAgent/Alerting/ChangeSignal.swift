@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Tells the alert rules that some session changed state, so that they evaluate now rather
 /// than at their next tick: an alert whose `for` is 0s reaches its receivers within
@@ -11,11 +11,13 @@ final class ChangeSignal: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
     }
 
-    private let state = Mutex(State())
+    // NIO's lock (pthread) rather than `Mutex`: event loops signal concurrently, and a
+    // contended `Mutex` locks in uninstrumented code, which ThreadSanitizer reports as races.
+    private let state = NIOLockedValueBox(State())
 
     /// Something changed. Cheap, and callable from any thread (an event loop included).
     func signal() {
-        let waiter: CheckedContinuation<Void, Never>? = self.state.withLock { state in
+        let waiter: CheckedContinuation<Void, Never>? = self.state.withLockedValue { state in
             guard let waiter = state.waiter else {
                 state.pending = true
                 return nil
@@ -40,7 +42,7 @@ final class ChangeSignal: Sendable {
     private func next() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow: Bool = self.state.withLock { state in
+                let resumeNow: Bool = self.state.withLockedValue { state in
                     if state.pending || Task.isCancelled {
                         state.pending = false
                         return true
@@ -51,7 +53,7 @@ final class ChangeSignal: Sendable {
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let waiter = self.state.withLock { state in
+            let waiter = self.state.withLockedValue { state in
                 defer { state.waiter = nil }
                 return state.waiter
             }
