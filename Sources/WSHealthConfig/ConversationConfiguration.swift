@@ -53,6 +53,12 @@ public enum MessageMatch: Sendable, Equatable {
     case prefix(String)
     case regex(String)
 
+    /// Whether the match reads the message as JSON (a pointer).
+    public var readsJSON: Bool {
+        if case .json = self { return true }
+        return false
+    }
+
     /// Decodes a match; nil (reported) unless it has exactly one form.
     static func decode(_ node: ConfigNode) -> MessageMatch? {
         guard let mapping = node.mapping() else { return nil }

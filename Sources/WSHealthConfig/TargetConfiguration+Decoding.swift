@@ -56,9 +56,7 @@ extension TargetConfiguration {
         }
         decodeHandshake(mapping, into: &target)
         target.conversation = ConversationConfiguration.decode(mapping)
-        if !target.conversation.isEmpty && !target.expect.json,
-            target.conversation.data.map({ if case .json = $0 { true } else { false } }) == true
-        {
+        if !target.expect.json, target.conversation.data?.readsJSON == true {
             mapping.report("data", "a pointer needs expect.json: true")
         }
         checkHeadersAgainstToken(mapping, target)

@@ -76,15 +76,7 @@ struct Servers: Sendable {
     /// The router `WebServer.run()` builds, with `authenticator` when the web configuration
     /// has users.
     static func router(_ agent: Agent, _ authenticator: BasicAuthenticator?) -> Router<BasicRequestContext> {
-        let web = WebServer(agent: agent)
-        let router = Router()
-        if let authenticator {
-            router.add(middleware: BasicAuthMiddleware(authenticator: authenticator))
-        }
-        web.addMetricsRoutes(to: router)
-        web.addLifecycleRoutes(to: router)
-        web.addStatusRoutes(to: router)
-        return router
+        WebServer(agent: agent).makeRouter(authenticator: authenticator)
     }
 
     /// The child channel an `Application` serving that router makes, with Hummingbird's own

@@ -148,14 +148,16 @@ final class TargetStatistics: SeriesGroup {
     func recordMessage(at arrival: Double = Date().timeIntervalSince1970, produced: Double? = nil) {
         // Whole microseconds, which a `Double` of today's Unix time holds exactly.
         let arrivalNanoseconds = Int((arrival * 1_000_000).rounded()) * 1000
+        self.slots.add(1, to: Layout.messages)
+        self.slots.raise(Layout.lastMessage, to: arrivalNanoseconds)
+        guard let produced else {
+            // Atomics, no lock: a plain target's message costs what it did before timestamps.
+            self.slots.raise(Layout.newestData, to: arrivalNanoseconds)
+            return
+        }
+        let age = arrival - produced
+        // Under the lock: a scrape never shows the age histogram's bucket without its sum.
         self.slots.update {
-            self.slots.add(1, to: Layout.messages)
-            self.slots.raise(Layout.lastMessage, to: arrivalNanoseconds)
-            guard let produced else {
-                self.slots.raise(Layout.newestData, to: arrivalNanoseconds)
-                return
-            }
-            let age = arrival - produced
             if age < 0 { self.slots.add(1, to: Layout.clockSkew) }
             self.slots.observe(.nanoseconds(Int64(max(0, age) * 1e9)), in: Layout.messageAge)
             self.slots.raise(Layout.newestData, to: Int((min(produced, arrival) * 1_000_000).rounded()) * 1000)

@@ -105,7 +105,8 @@ public struct SLORules: Sendable {
 
     /// The burn rate of `burn` for this SLO's window, to 4 decimals.
     func burnRate(_ burn: BurnWindow) -> Double {
-        (burn.budgetShare * self.window.seconds / burn.long.seconds * 10_000).rounded() / 10_000
+        let windows = Double(self.window.nanoseconds) / Double(burn.long.nanoseconds)
+        return (burn.budgetShare * windows * 10_000).rounded() / 10_000
     }
 
     /// The rules file, YAML.
@@ -210,12 +211,4 @@ public struct SLORules: Sendable {
 public struct SLORulesError: Error, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (seconds, attoseconds) = self.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
 }

@@ -42,14 +42,16 @@ final class Conversation: @unchecked Sendable {
         return rendered
     }
 
-    /// The answer to `message`, if a reply rule matches it.
-    func reply(to message: ByteBuffer) -> String? {
-        self.replies.first { $0.match.matches(message) }?.send
+    /// The answer to `message`, if a reply rule matches it. `isJSON` is whether the message
+    /// is JSON, once some match needed to know: the message is validated at most once.
+    func reply(to message: ByteBuffer, isJSON: inout Bool?) -> String? {
+        for reply in self.replies where reply.match.matches(message, isJSON: &isJSON) { return reply.send }
+        return nil
     }
 
-    /// Whether `message` is data.
-    func isData(_ message: ByteBuffer) -> Bool {
-        self.data?.matches(message) ?? true
+    /// Whether `message` is data; `isJSON` as for ``reply(to:isJSON:)``.
+    func isData(_ message: ByteBuffer, isJSON: inout Bool?) -> Bool {
+        self.data?.matches(message, isJSON: &isJSON) ?? true
     }
 
     /// A ``MessageMatch`` ready to use: a regular expression compiled once.
@@ -71,12 +73,14 @@ final class Conversation: @unchecked Sendable {
             }
         }
 
-        func matches(_ message: ByteBuffer) -> Bool {
+        func matches(_ message: ByteBuffer, isJSON: inout Bool?) -> Bool {
             switch self.form {
             case .prefix(let prefix):
                 return message.readableBytesView.starts(with: prefix)
             case .json(let assertion):
-                guard JSONValidator.isValid(message.readableBytesView) else { return false }
+                let valid = isJSON ?? JSONValidator.isValid(message.readableBytesView)
+                isJSON = valid
+                guard valid else { return false }
                 return message.withUnsafeReadableBytes { MessageAssertions.holds(assertion, in: $0) }
             case .regex(let regex):
                 return (try? regex.firstMatch(in: String(buffer: message))) != nil

@@ -195,21 +195,22 @@ final class Session: @unchecked Sendable {
     func connectionReceived(_ id: UInt64, text: ByteBuffer) {
         self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
+        var isJSON: Bool?
         if let conversation = self.settings.conversation {
             // The server's keepalives, acks and other protocol traffic: proof of life, not data.
-            if let answer = conversation.reply(to: text) {
+            if let answer = conversation.reply(to: text, isJSON: &isJSON) {
                 self.settings.trace?.received(.text(text), valid: false)
                 self.send(conversation.render(answer, session: self.index, token: self.settings.token))
                 self.handle { $0.controlFrameReceived(at: self.now) }
                 return
             }
-            guard conversation.isData(text) else {
+            guard conversation.isData(text, isJSON: &isJSON) else {
                 self.settings.trace?.received(.text(text), valid: false)
                 self.handle { $0.controlFrameReceived(at: self.now) }
                 return
             }
         }
-        guard !self.settings.expectJSON || JSONValidator.isValid(text.readableBytesView) else {
+        guard !self.settings.expectJSON || (isJSON ?? JSONValidator.isValid(text.readableBytesView)) else {
             self.recordMalformed(.invalidJSON, text)
             return
         }

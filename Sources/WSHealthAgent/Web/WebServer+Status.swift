@@ -24,21 +24,14 @@ extension WebServer {
             try Self.json(.ok, AlertsReport(generatedAt: Date(), alerts: agent.firingAlerts))
         }
         router.post("/api/v1/targets/:name/retry") { _, context -> Response in
-            // The name is one percent-encoded path segment: a name may hold `/` or spaces.
-            let raw = context.parameters.get("name") ?? ""
-            let name = raw.removingPercentEncoding ?? raw
-            guard let target = agent.targets.first(where: { $0.configuration.name == name }) else {
-                return try Self.json(.notFound, ["error": "no target named \(name.debugDescription)"])
-            }
+            let (name, found) = Self.target(in: context, of: agent)
+            guard let target = found else { return try Self.noTarget(named: name) }
             let retried = try await target.retry().get()
             return try Self.json(.ok, RetryResult(target: name, retried: retried))
         }
         router.get("/api/v1/targets/:name/sessions/:index/events") { _, context -> Response in
-            let raw = context.parameters.get("name") ?? ""
-            let name = raw.removingPercentEncoding ?? raw
-            guard let target = agent.targets.first(where: { $0.configuration.name == name }) else {
-                return try Self.json(.notFound, ["error": "no target named \(name.debugDescription)"])
-            }
+            let (name, found) = Self.target(in: context, of: agent)
+            guard let target = found else { return try Self.noTarget(named: name) }
             guard let index = context.parameters.get("index").flatMap(Int.init), target.sessions.indices.contains(index)
             else {
                 let count = target.sessions.count
@@ -53,6 +46,18 @@ extension WebServer {
                 SessionEventsReport(generatedAt: Date(), target: name, session: index, events: events)
             )
         }
+    }
+
+    /// The target a route's `:name` names, and the name. The name is one percent-encoded path
+    /// segment: a name may hold `/` or spaces.
+    private static func target(in context: BasicRequestContext, of agent: Agent) -> (String, TargetMonitor?) {
+        let raw = context.parameters.get("name") ?? ""
+        let name = raw.removingPercentEncoding ?? raw
+        return (name, agent.targets.first { $0.configuration.name == name })
+    }
+
+    private static func noTarget(named name: String) throws -> Response {
+        try Self.json(.notFound, ["error": "no target named \(name.debugDescription)"])
     }
 
     /// What `POST /api/v1/targets/{name}/retry` answers: how many sessions left `error`.

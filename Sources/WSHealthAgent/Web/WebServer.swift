@@ -32,14 +32,8 @@ struct WebServer {
     /// Serves until cancelled or shut down gracefully.
     func run() async throws {
         let web = self.agent.options.webConfiguration
-        let router = Router()
         let authenticator = web.basicAuthUsers.isEmpty ? nil : BasicAuthenticator(users: web.basicAuthUsers)
-        if let authenticator {
-            router.add(middleware: BasicAuthMiddleware(authenticator: authenticator))
-        }
-        self.addMetricsRoutes(to: router)
-        self.addLifecycleRoutes(to: router)
-        self.addStatusRoutes(to: router)
+        let router = self.makeRouter(authenticator: authenticator)
         var logger = self.agent.logger
         logger[metadataKey: "component"] = "web"
         let agent = self.agent
@@ -56,6 +50,19 @@ struct WebServer {
             logger: logger
         )
         try await app.run()
+    }
+
+    /// Every endpoint, behind basic authentication when there is an `authenticator`: what the
+    /// server serves, and what the HTTP fuzzer drives.
+    func makeRouter(authenticator: BasicAuthenticator?) -> Router<BasicRequestContext> {
+        let router = Router()
+        if let authenticator {
+            router.add(middleware: BasicAuthMiddleware(authenticator: authenticator))
+        }
+        self.addMetricsRoutes(to: router)
+        self.addLifecycleRoutes(to: router)
+        self.addStatusRoutes(to: router)
+        return router
     }
 
     /// The server's TLS settings from the web configuration's certificate and key files.
