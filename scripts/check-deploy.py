@@ -72,11 +72,11 @@ ENUMS = {
     "to": STATES,
     "reason": {
         "auth_failed", "refused", "timeout", "dns_failure", "tls_failure", "http_error",
-        "network_error", "protocol_error",  # connection failures
+        "network_error", "protocol_error", "resource_exhausted",  # connection failures
         "invalid_json", "too_large", "unexpected_binary",  # message errors
         "network", "http_429", "http_5xx", "http_4xx", "http_other",  # notification failures
     },
-    "cause": {"network_error", "server_closed", "auth_failed", "stale", "protocol_error", "user_action"},
+    "cause": {"network_error", "server_closed", "auth_failed", "stale", "protocol_error", "user_action", "resource_exhausted"},
 }
 
 # README, "Alerting": the built-in rules the Prometheus rules mirror.

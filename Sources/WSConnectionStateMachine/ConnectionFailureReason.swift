@@ -18,6 +18,9 @@ public enum ConnectionFailureReason: String, CaseIterable, Hashable, Sendable {
     case networkError = "network_error"
     /// The server's answer broke the WebSocket or HTTP protocol (bad `Sec-WebSocket-Accept`, …).
     case protocolError = "protocol_error"
+    /// The agent itself had no file descriptor (or socket memory) for the attempt: the fault
+    /// is the monitor's, not the target's.
+    case resourceExhausted = "resource_exhausted"
 
     /// Classifies the HTTP status of an upgrade request that was not switched to WebSocket.
     ///

@@ -16,6 +16,9 @@ public enum DisconnectCause: String, CaseIterable, Hashable, Sendable {
     /// The session was stopped on purpose: agent shutdown, config reload, target removed.
     /// The spec's "user navigates away" and "user logs out".
     case userAction = "user_action"
+    /// The client had no room left to buffer the server's message (a limit of its own across
+    /// connections, not the server's fault) and closed with 1009.
+    case resourceExhausted = "resource_exhausted"
 }
 
 /// How an open connection ended, as the client observed it.
@@ -26,6 +29,8 @@ public enum ConnectionLoss: Hashable, Sendable {
     case networkError
     /// The server violated the WebSocket protocol or sent a message over the size limit.
     case protocolError
+    /// The client had no room to buffer a message and closed the connection.
+    case resourceExhausted
 
     /// The policy-violation close code the spec's backend sends for an invalid JWT.
     public static let policyViolationCode: UInt16 = 1008
@@ -37,6 +42,7 @@ public enum ConnectionLoss: Hashable, Sendable {
         case .serverClosed: .serverClosed
         case .networkError: .networkError
         case .protocolError: .protocolError
+        case .resourceExhausted: .resourceExhausted
         }
     }
 }

@@ -1,6 +1,6 @@
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
-import Synchronization
 import UnixSignals
 import WSHealthConfig
 
@@ -40,7 +40,7 @@ extension Agent {
     /// file changes nothing; the old configuration keeps running.
     public func reload() async -> ReloadOutcome {
         await withCheckedContinuation { continuation in
-            let reloads = self.state.withLock { $0.reloads }
+            let reloads = self.state.withLockedValue { $0.reloads }
             guard let reloads, case .enqueued = reloads.yield(ReloadRequest(reply: continuation)) else {
                 continuation.resume(returning: .failure(["the agent is not running"]))
                 return
@@ -56,7 +56,7 @@ extension Agent {
         if let newAlerting {
             // The old service stops before the new one opens the same outboxes; its firing
             // alerts are on disk, and the new one carries on from them.
-            let old = self.state.withLock { $0.alerting }
+            let old = self.state.withLockedValue { $0.alerting }
             await old?.stopAndWait()
             let kept = Set(newAlerting.receivers.map(\.name))
             for receiver in old?.receivers ?? [] where !kept.contains(receiver.configuration.name) {
@@ -69,7 +69,7 @@ extension Agent {
                 outcome.succeeded = false
                 outcome.problems.append("alerting: \(error)")
             }
-            self.state.withLock { $0.alerting = alerting }
+            self.state.withLockedValue { $0.alerting = alerting }
         }
         if outcome.succeeded {
             self.logger.info("\(outcome)")
@@ -97,7 +97,7 @@ extension Agent {
         // A changed alerting section is checked before anything changes: a receiver that
         // cannot be set up (an unreadable url_file) fails the reload as a whole.
         var alerting: AlertingConfiguration?
-        if configuration.alerting != self.state.withLock({ $0.configuration.alerting }) {
+        if configuration.alerting != self.state.withLockedValue({ $0.configuration.alerting }) {
             do {
                 try self.notificationClient.check(configuration.alerting)
             } catch {
@@ -150,7 +150,7 @@ extension Agent {
                 outcome.problems.append("targets \(target.name): \(error)")
             }
         }
-        self.state.withLock {
+        self.state.withLockedValue {
             $0.targets = running
             $0.configuration = configuration
         }

@@ -1,9 +1,10 @@
 public import Logging
+import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOPosix
 public import ServiceLifecycle
-import Synchronization
 public import WSHealthConfig
+import WSHealthWebSocket
 
 /// The wshealth agent: every configured target's sessions, and the web endpoints.
 ///
@@ -34,11 +35,20 @@ public final class Agent: Service {
         /// 0 starts every attempt at once. Pacing keeps a start-up or a backend restart under
         /// thousands of sessions from holding thousands of handshakes at the same moment.
         public var connectRate: Int
+        /// `--messages.max-buffered-bytes`: the bytes all sessions together may hold for
+        /// messages that have not fully arrived; 0: no limit but each target's
+        /// `max_message_bytes`.
+        public var maxBufferedBytes: Int
 
         /// The default `connectRate`: 10,000 sessions start within two seconds, about the
         /// spread of the spec's first backoff step, while only a few dozen handshakes are in
         /// flight at once against a local backend.
         public static let defaultConnectRate = 5000
+
+        /// The default `maxBufferedBytes`: 256 MiB, room for 256 messages of the default
+        /// `max_message_bytes` (1 MiB) on the way at once; the spec's dashboard's messages are
+        /// a few hundred bytes and arrive whole, so they never take any of it.
+        public static let defaultMaxBufferedBytes = 256 << 20
 
         /// Creates options.
         public init(
@@ -49,7 +59,8 @@ public final class Agent: Service {
             webConfiguration: WebConfiguration = WebConfiguration(),
             storagePath: String? = nil,
             shard: Shard = .all,
-            connectRate: Int = Options.defaultConnectRate
+            connectRate: Int = Options.defaultConnectRate,
+            maxBufferedBytes: Int = Options.defaultMaxBufferedBytes
         ) {
             self.host = host
             self.port = port
@@ -59,14 +70,15 @@ public final class Agent: Service {
             self.storagePath = storagePath
             self.shard = shard
             self.connectRate = connectRate
+            self.maxBufferedBytes = maxBufferedBytes
         }
     }
 
     let options: Options
     let logger: Logger
     /// Every series `/metrics` exports.
-    let metrics = MetricsRegistry()
-    let state: Mutex<RunState>
+    let metrics: MetricsRegistry
+    let state: NIOLockedValueBox<RunState>
     /// Alert delivery: its threads run blocking libcurl calls, away from event loops.
     let notificationClient: NotificationClient
     /// Sessions signal their changes here; the alert rules evaluate on them.
@@ -98,11 +110,21 @@ public final class Agent: Service {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) {
-        self.state = Mutex(RunState(configuration: configuration.assigned(to: options.shard)))
+        self.state = NIOLockedValueBox(RunState(configuration: configuration.assigned(to: options.shard)))
         self.options = options
         self.logger = logger
         self.notificationClient = NotificationClient(logger: logger)
-        self.sessionLoops = SessionLoops(group: eventLoopGroup, connectRate: options.connectRate)
+        // Without a limit the bytes are still counted, for the gauge.
+        let messageBuffers = MessageBufferBudget(
+            capacity: options.maxBufferedBytes > 0 ? options.maxBufferedBytes : .max
+        )
+        self.metrics = MetricsRegistry(messageBuffers: (messageBuffers, options.maxBufferedBytes))
+        self.sessionLoops = SessionLoops(
+            group: eventLoopGroup,
+            connectRate: options.connectRate,
+            sockets: SocketBudget(),
+            messageBuffers: messageBuffers
+        )
     }
 
     /// Runs until graceful shutdown or cancellation.
@@ -110,9 +132,9 @@ public final class Agent: Service {
     /// - Throws: An error naming the address when the web server cannot listen: the agent then
     ///   starts no session, since a monitor nobody can scrape is an outage that looks healthy.
     public func run() async throws {
-        let configuration = self.state.withLock { $0.configuration }
+        let configuration = self.state.withLockedValue { $0.configuration }
         let targets = try configuration.targets.map(self.makeTarget)
-        self.state.withLock { $0.targets = targets }
+        self.state.withLockedValue { $0.targets = targets }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
@@ -125,13 +147,13 @@ public final class Agent: Service {
             let alerting = try self.makeAlerting(configuration.alerting)
             for target in targets { try await target.start() }
             let (reloads, reloadContinuation) = AsyncStream.makeStream(of: ReloadRequest.self)
-            self.state.withLock {
+            self.state.withLockedValue {
                 $0.ready = true
                 $0.reloads = reloadContinuation
                 $0.alerting = alerting
             }
             defer {
-                let pending = self.state.withLock { state in
+                let pending = self.state.withLockedValue { state in
                     state.ready = false
                     defer { state.reloads = nil }
                     return state.reloads
@@ -162,7 +184,7 @@ public final class Agent: Service {
                 reloadContinuation.finish()
             }
             // Alerting stops first: sessions closed by the shutdown must not read as resolved.
-            await self.state.withLock { $0.alerting }?.stopAndWait()
+            await self.state.withLockedValue { $0.alerting }?.stopAndWait()
             self.logger.info("shutting down: closing sessions with 1001")
             let current = self.targets
             await withTaskGroup(of: Void.self) { stops in
@@ -190,17 +212,17 @@ public final class Agent: Service {
     }
 
     /// The targets being monitored.
-    var targets: [TargetMonitor] { self.state.withLock { $0.targets } }
+    var targets: [TargetMonitor] { self.state.withLockedValue { $0.targets } }
 
     /// Whether every target has started.
-    var isReady: Bool { self.state.withLock { $0.ready } }
+    var isReady: Bool { self.state.withLockedValue { $0.ready } }
 
     /// The port the web server listens on, once it does.
     ///
     /// - Throws: Why the web server could not listen, if it could not.
     public func listeningPort() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
-            let outcome: Result<Int, any Error>? = self.state.withLock { state in
+            let outcome: Result<Int, any Error>? = self.state.withLockedValue { state in
                 switch state.serving {
                 case .starting(let waiters):
                     state.serving = .starting(waiters + [continuation])
@@ -214,7 +236,7 @@ public final class Agent: Service {
     }
 
     func serverStarted(port: Int) {
-        let waiters = self.state.withLock { state in
+        let waiters = self.state.withLockedValue { state in
             defer { state.serving = .listening(port) }
             if case .starting(let waiters) = state.serving { return waiters }
             return []
@@ -235,7 +257,7 @@ public final class Agent: Service {
             } else {
                 AgentError("the web server on \(address) stopped: \(error)")
             }
-        let waiters = self.state.withLock { state in
+        let waiters = self.state.withLockedValue { state in
             defer { state.serving = .failed(reported) }
             if case .starting(let waiters) = state.serving { return waiters }
             return []

@@ -91,6 +91,21 @@ package struct InboundMessageReader {
         return nil
     }
 
+    /// What the connection will hold until its unfinished message is complete: the fragments
+    /// kept so far, and the whole frame (by its declared length) whose start is `pending`.
+    /// 0 between messages.
+    package func bytesToBuffer(pending: ByteBuffer?) -> Int {
+        var total = self.fragmented?.bytes?.readableBytes ?? 0
+        if let pending, pending.readableBytes > 0 {
+            if let header = try? FrameHeader(peekingAt: pending) {
+                total += header.headerLength + header.payloadLength
+            } else {
+                total += pending.readableBytes
+            }
+        }
+        return total
+    }
+
     /// Whether the frame's payload is text that is not compressed: validated as it arrives.
     private func isPlainText(_ header: FrameHeader) -> Bool {
         switch header.opcode {

@@ -18,6 +18,9 @@ package enum WebSocketEnding: Hashable, Sendable {
     case violation(WebSocketViolation)
     /// The connection ended without a close frame: reset, EOF, a read or TLS error.
     case networkError
+    /// The client had no room to buffer a message of `bytes` (its ``MessageBufferBudget`` was
+    /// full): it failed the connection with 1009.
+    case bufferRefused(bytes: Int)
 }
 
 /// The only handler of an upgraded client connection (behind TLS, if any), as a browser runs one:
@@ -38,17 +41,24 @@ package final class WebSocketClientHandler<Delegate: WebSocketClientDelegate>: C
     /// How the connection ends, once that is known; nothing read after it matters.
     private var ending: WebSocketEnding?
     private var closeTimer: Scheduled<Void>?
+    /// Where an unfinished message's bytes are reserved; `nil`: no limit but the message's.
+    private let buffers: MessageBufferBudget?
+    /// What this connection has reserved in `buffers`.
+    private var reserved = 0
 
-    /// A handler reporting to `delegate` as connection `id`, reading with `reader`.
+    /// A handler reporting to `delegate` as connection `id`, reading with `reader`, holding
+    /// unfinished messages only as far as `buffers` has room.
     package init(
         delegate: Delegate,
         connection id: UInt64,
         reader: InboundMessageReader,
+        buffers: MessageBufferBudget? = nil,
         closeTimeout: TimeAmount = .seconds(2)
     ) {
         self.delegate = delegate
         self.id = id
         self.reader = reader
+        self.buffers = buffers
         self.closeTimeout = closeTimeout
     }
 
@@ -69,6 +79,31 @@ package final class WebSocketClientHandler<Delegate: WebSocketClientDelegate>: C
             return
         }
         if self.ending == nil && bytes.readableBytes > 0 { self.partialFrame = bytes }
+        self.reserveBuffers(context: context)
+    }
+
+    /// Reserves what the unfinished message needs (or gives back what it no longer does);
+    /// fails the connection when the budget has no room.
+    private func reserveBuffers(context: ChannelHandlerContext) {
+        guard let buffers = self.buffers else { return }
+        let needed = self.ending == nil ? self.reader.bytesToBuffer(pending: self.partialFrame) : 0
+        if needed > self.reserved {
+            guard buffers.reserve(needed - self.reserved) else {
+                self.releaseBuffers()
+                self.ending = .bufferRefused(bytes: needed)
+                self.partialFrame = nil
+                self.closeAfter(context.channel.allocator.clientCloseFrame(code: 1009), context: context)
+                return
+            }
+        } else if needed < self.reserved {
+            buffers.release(self.reserved - needed)
+        }
+        self.reserved = needed
+    }
+
+    private func releaseBuffers() {
+        if self.reserved > 0 { self.buffers?.release(self.reserved) }
+        self.reserved = 0
     }
 
     private func deliver(_ message: InboundMessage, context: ChannelHandlerContext) {
@@ -95,8 +130,13 @@ package final class WebSocketClientHandler<Delegate: WebSocketClientDelegate>: C
     private func fail(_ violation: WebSocketViolation, context: ChannelHandlerContext) {
         self.ending = .violation(violation)
         self.partialFrame = nil
-        let frame = context.channel.allocator.clientCloseFrame(code: violation.closeCode)
-        context.writeAndFlush(Self.wrapOutboundOut(frame)).assumeIsolated().whenComplete { _ in
+        self.releaseBuffers()
+        self.closeAfter(context.channel.allocator.clientCloseFrame(code: violation.closeCode), context: context)
+    }
+
+    /// Sends `closeFrame`, then closes the TCP connection.
+    private func closeAfter(_ closeFrame: ByteBuffer, context: ChannelHandlerContext) {
+        context.writeAndFlush(Self.wrapOutboundOut(closeFrame)).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }
     }
@@ -108,6 +148,8 @@ package final class WebSocketClientHandler<Delegate: WebSocketClientDelegate>: C
     }
 
     package func channelInactive(context: ChannelHandlerContext) {
+        self.releaseBuffers()
+        self.partialFrame = nil
         self.closeTimer?.cancel()
         self.closeTimer = nil
         self.delegate.webSocketEnded(self.ending ?? .networkError, connection: self.id)

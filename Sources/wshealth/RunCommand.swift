@@ -40,11 +40,20 @@ struct RunCommand: AsyncParsableCommand {
     )
     var connectRate: Int = Agent.Options.defaultConnectRate
 
+    @Option(
+        name: .customLong("messages.max-buffered-bytes"),
+        help: "Bytes all sessions together may hold for messages not fully arrived (0: no limit)."
+    )
+    var maxBufferedBytes: Int = Agent.Options.defaultMaxBufferedBytes
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard self.connectRate >= 0 else {
             throw ValidationError("--connect.max-rate: \(self.connectRate) is negative")
+        }
+        guard self.maxBufferedBytes >= 0 else {
+            throw ValidationError("--messages.max-buffered-bytes: \(self.maxBufferedBytes) is negative")
         }
         do {
             _ = try Shard(parsing: self.shard)
@@ -59,6 +68,9 @@ struct RunCommand: AsyncParsableCommand {
         // system's one is read through ICU's time-zone data: 0.7 MiB resident for the agent's
         // life. GMT is built in.
         NSTimeZone.default = .gmt
+        // A file-size limit (`ulimit -f`) would otherwise kill the agent at its first write
+        // past it; ignored, the write fails with EFBIG and is handled like a full disk.
+        signal(SIGXFSZ, SIG_IGN)
         let logger = self.logging.bootstrap()
         let configuration: AgentConfiguration
         do {
@@ -101,7 +113,8 @@ struct RunCommand: AsyncParsableCommand {
                 webConfiguration: web,
                 storagePath: self.storagePath,
                 shard: shard,
-                connectRate: self.connectRate
+                connectRate: self.connectRate,
+                maxBufferedBytes: self.maxBufferedBytes
             ),
             logger: logger
         )

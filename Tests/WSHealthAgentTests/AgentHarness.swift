@@ -48,7 +48,8 @@ final class AgentHarness: Sendable {
         tls: TestCertificates.Leaf? = nil,
         urlHost: String = "127.0.0.1",
         alerting: String? = nil,
-        storage: URL? = nil
+        storage: URL? = nil,
+        maxBufferedBytes: Int = Agent.Options.defaultMaxBufferedBytes
     ) async throws {
         let secret = Self.secret
         self.secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).secret")
@@ -93,7 +94,8 @@ final class AgentHarness: Sendable {
                 host: "127.0.0.1",
                 port: 0,
                 configurationFile: self.configurationFile.path,
-                storagePath: self.storage.path
+                storagePath: self.storage.path,
+                maxBufferedBytes: maxBufferedBytes
             ),
             logger: logger
         )

@@ -11,52 +11,25 @@ extension ExternalProcesses {
     @Suite(.timeLimit(.minutes(1)))
     struct AlertRestartTests {
         @Test func notificationSurvivesSIGKILLAndIsDeliveredOnce() async throws {
-            var logger = Logger(label: "test")
-            logger.logLevel = .warning
             let secret = Array(String(repeating: "restart-secret-", count: 3).utf8)
-            let backend = ReferenceBackend(
-                configuration: .init(port: 0, adminPort: 0, interval: .milliseconds(100), jwtSecret: secret),
-                logger: logger
-            )
-            let backendTask = Task { try await backend.run() }
+            let (backend, backendTask, backendPort) = try await AgentProcess.startBackend(secret: secret)
             defer { backendTask.cancel() }
-            let backendPort = try await backend.boundAddresses().websocket.port!
 
             let receiver = try await RecordingReceiver.start()
             await receiver.stopListening()  // down when the alert fires
 
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-restart-\(UUID())")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let (directory, _) = try AgentProcess.makeDirectory(secret: secret)
             defer { try? FileManager.default.removeItem(at: directory) }
-            let secretFile = directory.appendingPathComponent("secret")
-            try Data(secret).write(to: secretFile)
-            let config = directory.appendingPathComponent("wshealth.yml")
-            try """
-            targets:
-              - name: t
-                url: ws://127.0.0.1:\(backendPort)/api/ws/metrics
-                token: {jwt: {secret_file: \(secretFile.path)}}
-                expect: {interval: 100ms, stale_after: 300ms}
-                handshake_timeout: 1s
-            alerting:
-              instance: restart-test
-              evaluation_interval: 100ms
-              receivers:
-                - {name: hook, type: webhook, url: '\(receiver.url(path: "/hook"))', timeout: 1s}
-
-            """.write(to: config, atomically: true, encoding: .utf8)
+            let config = try AgentProcess.writeStaleAlertConfiguration(
+                in: directory,
+                backendPort: backendPort,
+                receiverURL: receiver.url(path: "/hook"),
+                instance: "restart-test"
+            )
             let storage = directory.appendingPathComponent("data")
             let webPort = try freePort()
             func startAgent() throws -> Process {
-                let process = Process()
-                process.executableURL = try wshealthBinary()
-                process.arguments = [
-                    "run", "--config.file=\(config.path)", "--web.listen-address=127.0.0.1:\(webPort)",
-                    "--storage.path=\(storage.path)", "--log.level=error",
-                ]
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                return process
+                try AgentProcess.start(config: config, webPort: webPort, storage: storage)
             }
 
             let first = try startAgent()

@@ -22,6 +22,7 @@ struct ConnectPacerTests {
 
     @Test func admitsABurstPerTickInOrder() {
         let loop = EmbeddedEventLoop()
+        defer { try? loop.syncShutdownGracefully() }
         let pacer = ConnectPacer(eventLoop: loop, burst: 2, tick: .milliseconds(10))
         let log = Log()
         let attempts = (0..<5).map { Attempt($0, log: log) }
@@ -40,6 +41,7 @@ struct ConnectPacerTests {
     /// A later request waits behind earlier ones even when the allowance was renewed.
     @Test func waitingAttemptsGoFirst() {
         let loop = EmbeddedEventLoop()
+        defer { try? loop.syncShutdownGracefully() }
         let pacer = ConnectPacer(eventLoop: loop, burst: 1, tick: .milliseconds(10))
         let log = Log()
         #expect(pacer.admit(Attempt(0, log: log)))
@@ -56,6 +58,7 @@ struct ConnectPacerTests {
     /// next attempt starts at once.
     @Test func idlePacerHoldsNoTimer() {
         let loop = EmbeddedEventLoop()
+        defer { try? loop.syncShutdownGracefully() }
         let pacer = ConnectPacer(eventLoop: loop, burst: 3, tick: .milliseconds(10))
         let log = Log()
         #expect(pacer.admit(Attempt(0, log: log)))

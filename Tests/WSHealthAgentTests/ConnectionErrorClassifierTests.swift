@@ -32,6 +32,21 @@ struct ConnectionErrorClassifierTests {
         )
     }
 
+    /// The agent's own shortage is its own reason, whichever way it shows: our budget, or
+    /// `socket()` refusing.
+    @Test func resourceExhaustion() {
+        #expect(ConnectionErrorClassifier.classify(SocketBudgetExhausted()) == .resourceExhausted)
+        for code in [EMFILE, ENFILE, ENOBUFS, ENOMEM] {
+            #expect(
+                ConnectionErrorClassifier.classify(IOError(errnoCode: code, reason: "socket")) == .resourceExhausted
+            )
+        }
+        #expect(
+            ConnectionErrorClassifier.describe(IOError(errnoCode: EMFILE, reason: "socket"), host: "h", port: 1)
+                .contains("the agent's own resources ran out")
+        )
+    }
+
     /// Errors by type.
     @Test func errorTypes() {
         #expect(ConnectionErrorClassifier.classify(IOError(errnoCode: ECONNREFUSED, reason: "")) == .refused)

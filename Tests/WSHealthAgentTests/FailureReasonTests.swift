@@ -148,6 +148,40 @@ extension InProcessEndToEnd {
             }
         }
 
+        /// A message the sessions together have no room for (`--messages.max-buffered-bytes`
+        /// below it, `max_message_bytes` above) is refused before it is buffered: the connection
+        /// ends as `resource_exhausted` (close 1009, the agent's fault, not a protocol error),
+        /// the refusal is counted, nothing stays reserved, and the session reconnects.
+        @Test func messageWithoutRoomInTheBuffersIsRefused() async throws {
+            try await AgentHarness.scoped(
+                AgentHarness(
+                    // Uncompressed: compressed, the backend's message (one repeated byte)
+                    // would arrive whole in one read and need no buffer at all.
+                    target: fastTarget(expect: "{interval: 100ms, max_message_bytes: 1048576}")
+                        + "    compression: none\n",
+                    maxBufferedBytes: 100_000
+                )
+            ) { harness in
+                await harness.eventually("receiving data") { harness.sessions("t", "receiving_data") == 1 }
+                #expect(harness.metric("wshealth_message_buffer_limit_bytes") == 100_000)
+                // Larger than one read (64 KiB): it cannot arrive whole, so it must be buffered.
+                try await harness.backend.apply(.oversize(bytes: 300_000))
+                await harness.eventually("refused") {
+                    harness.metric("wshealth_message_buffer_refusals_total") == 1
+                        && harness.metric("wshealth_disconnects_total", ["cause": "resource_exhausted"]) == 1
+                }
+                #expect(harness.moved(.disconnects) == ["resource_exhausted"])
+                #expect(harness.moved(.messageErrors) == [])
+                let detail = await harness.agent.targets.first?.snapshots().first?.lastFailureDetail
+                #expect(detail?.contains("no room in the agent's message buffers") == true, "\(detail ?? "nil")")
+                await harness.eventually("reconnected, nothing reserved") {
+                    harness.sessions("t", "receiving_data") == 1
+                        && harness.metric("wshealth_connection_attempts_total") == 2
+                        && harness.metric("wshealth_message_buffer_bytes") == 0
+                }
+            }
+        }
+
         /// A binary message is `unexpected_binary`; the session stays connected.
         @Test func binaryMessageIsUnexpected() async throws {
             try await AgentHarness.scoped(AgentHarness(target: fastTarget())) { harness in

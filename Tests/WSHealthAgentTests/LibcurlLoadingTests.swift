@@ -23,18 +23,12 @@ extension InProcessEndToEnd {
                 """
             try target.write(to: config, atomically: true, encoding: .utf8)
             let webPort = try freePort()
-            let process = Process()
-            process.executableURL = try wshealthBinary()
-            process.arguments = [
-                "run", "--config.file=\(config.path)", "--web.listen-address=127.0.0.1:\(webPort)",
-                "--storage.path=\(directory.appendingPathComponent("data").path)", "--log.level=error",
-            ]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            defer {
-                if process.isRunning { process.terminate() }
-                process.waitUntilExit()
-            }
+            let process = try AgentProcess.start(
+                config: config,
+                webPort: webPort,
+                storage: directory.appendingPathComponent("data")
+            )
+            defer { terminate(process) }
             #expect(await httpStatus("http://127.0.0.1:\(webPort)/-/ready", within: .seconds(15)) == 200)
             let before = try Self.mappedLibraries(of: process.processIdentifier)
             #expect(!before.contains { $0.contains("libcurl") }, "mapped without receivers: \(before)")

@@ -19,9 +19,12 @@ extension InProcessEndToEnd {
         static let states = ["disconnected", "connecting", "connected", "receiving_data", "reconnecting", "error"]
         static let reasons = [
             "auth_failed", "refused", "timeout", "dns_failure", "tls_failure", "http_error", "network_error",
-            "protocol_error",
+            "protocol_error", "resource_exhausted",
         ]
-        static let causes = ["network_error", "server_closed", "auth_failed", "stale", "protocol_error", "user_action"]
+        static let causes = [
+            "network_error", "server_closed", "auth_failed", "stale", "protocol_error", "user_action",
+            "resource_exhausted",
+        ]
         static let messageErrors = [
             "invalid_json", "too_large", "unexpected_binary", "invalid_timestamp", "assertion_failed",
         ]

@@ -33,6 +33,7 @@ struct TimerWheelTests {
 
     @Test func firesInTheTickOfItsDeadlineNeverEarly() {
         let loop = EmbeddedEventLoop()
+        defer { try? loop.syncShutdownGracefully() }
         let wheel = TimerWheel<Entry>(eventLoop: loop, resolution: .milliseconds(10), slotCount: 64)
         let entry = Entry("a", loop: loop)
         wheel.arm(entry, at: Self.at(25))
@@ -46,6 +47,7 @@ struct TimerWheelTests {
 
     @Test func movedAndCancelledTimers() {
         let loop = EmbeddedEventLoop()
+        defer { try? loop.syncShutdownGracefully() }
         let wheel = TimerWheel<Entry>(eventLoop: loop, resolution: .milliseconds(10), slotCount: 64)
         let later = Entry("later", loop: loop)
         let earlier = Entry("earlier", loop: loop)
@@ -68,6 +70,7 @@ struct TimerWheelTests {
     /// 64 slots of 10 ms are one turn of 640 ms: a deadline two turns ahead waits in its slot.
     @Test func deadlinesBeyondOneTurn() {
         let loop = EmbeddedEventLoop()
+        defer { try? loop.syncShutdownGracefully() }
         let wheel = TimerWheel<Entry>(eventLoop: loop, resolution: .milliseconds(10), slotCount: 64)
         let far = Entry("far", loop: loop)
         let near = Entry("near", loop: loop)
@@ -84,6 +87,7 @@ struct TimerWheelTests {
     /// firing fires at the next tick, and one re-armed for later waits.
     @Test func reArmingWhileFiring() {
         let loop = EmbeddedEventLoop()
+        defer { try? loop.syncShutdownGracefully() }
         let wheel = TimerWheel<Entry>(eventLoop: loop, resolution: .milliseconds(10), slotCount: 64)
         let entries = (0..<5).map { Entry("\($0)", loop: loop) }
         for entry in entries { wheel.arm(entry, at: Self.at(30)) }
@@ -107,6 +111,7 @@ struct TimerWheelTests {
     /// A hundred deadlines over more than a turn each fire once; one beyond them stays armed.
     @Test func manyDeadlinesOverSeveralTurns() {
         let loop = EmbeddedEventLoop()
+        defer { try? loop.syncShutdownGracefully() }
         let wheel = TimerWheel<Entry>(eventLoop: loop, resolution: .milliseconds(10), slotCount: 64)
         let entries = (0..<100).map { Entry("\($0)", loop: loop) }
         for (index, entry) in entries.enumerated() { wheel.arm(entry, at: Self.at(Int64(index) * 7)) }

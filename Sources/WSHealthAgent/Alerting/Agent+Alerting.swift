@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import WSHealthAlerting
 import WSHealthConfig
 
@@ -9,7 +9,7 @@ extension Agent {
         try AlertingService(
             configuration: configuration,
             storagePath: self.options.storagePath.map { URL(fileURLWithPath: $0, isDirectory: true) },
-            startupGrace: self.state.withLock { $0.configuration.targets }.map {
+            startupGrace: self.state.withLockedValue { $0.configuration.targets }.map {
                 $0.handshakeTimeout + $0.expect.staleAfter
             }
             .max() ?? .zero,
@@ -23,7 +23,7 @@ extension Agent {
 
     /// Runs `alerting`, fed with what the running targets look like at each evaluation.
     func runAlerting(_ alerting: AlertingService) async {
-        let settledSince = Mutex<[String: ContinuousClock.Instant]>([:])
+        let settledSince = NIOLockedValueBox<[String: ContinuousClock.Instant]>([:])
         await alerting.run { [weak self] in
             guard let self else { return [] }
             let now = Date()
@@ -36,7 +36,7 @@ extension Agent {
             // connected session still waits for its first message or stale timer.
             guard let self else { return true }
             let now = ContinuousClock.now
-            return settledSince.withLock { since in
+            return settledSince.withLockedValue { since in
                 self.targets.allSatisfy { target in
                     let name = target.configuration.name
                     if since[name] == nil, target.hasFinishedFirstAttempts { since[name] = now }
@@ -48,11 +48,11 @@ extension Agent {
     }
 
     /// What fires now.
-    var firingAlerts: [Alert] { self.state.withLock { $0.alerting }?.firing ?? [] }
+    var firingAlerts: [Alert] { self.state.withLockedValue { $0.alerting }?.firing ?? [] }
 
     /// `http://HOST:PORT/`: the status page, as receivers link to it.
     private var defaultExternalURL: String {
-        let port = self.state.withLock { state in
+        let port = self.state.withLockedValue { state in
             if case .listening(let port) = state.serving { return port }
             return self.options.port
         }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
-import Synchronization
 import WSHealthAlerting
 import WSHealthConfig
 
@@ -17,9 +17,11 @@ final class AlertingService: Sendable {
     /// The longest the rules wait at start for the targets to settle.
     let startupGrace: Duration
     private let changes: ChangeSignal
-    private let evaluator: Mutex<AlertEvaluator>
+    private let evaluator: NIOLockedValueBox<AlertEvaluator>
     let receivers: [Receiver]
     private let store: ActiveAlertStore?
+    /// Counts what the disk refused.
+    private let storage: AgentStatistics
     private let firingGauges: FiringGauges
     private let logger: Logger
     private let stopped = AsyncStream<Never>.makeStream()
@@ -48,13 +50,14 @@ final class AlertingService: Sendable {
         self.startupGrace = startupGrace
         self.changes = changes
         self.logger = logger
+        self.storage = metrics.agent
         guard let storagePath else {
             // Nothing to deliver and nothing to keep: the rules run for the API and metrics.
             guard configuration.receivers.isEmpty else {
                 throw AgentError("alerting.receivers need a storage path (--storage.path) for their outboxes")
             }
             self.store = nil
-            self.evaluator = Mutex(
+            self.evaluator = NIOLockedValueBox(
                 AlertEvaluator(
                     instance: configuration.instance ?? ProcessInfo.processInfo.hostName,
                     settings: configuration.rules
@@ -71,7 +74,7 @@ final class AlertingService: Sendable {
             metrics.agent.recordStorageError(.activeAlertsDamaged)
         }
         self.store = store
-        self.evaluator = Mutex(
+        self.evaluator = NIOLockedValueBox(
             AlertEvaluator(
                 instance: configuration.instance ?? ProcessInfo.processInfo.hostName,
                 settings: configuration.rules,
@@ -99,7 +102,7 @@ final class AlertingService: Sendable {
     }
 
     /// What fires now.
-    var firing: [Alert] { self.evaluator.withLock { $0.firing } }
+    var firing: [Alert] { self.evaluator.withLockedValue { $0.firing } }
 
     /// Ends ``run(observe:)`` and waits until it has returned: its deliveries have finished
     /// their requests in flight and its outboxes are free for a successor.
@@ -147,6 +150,8 @@ final class AlertingService: Sendable {
         isSettled: @Sendable () -> Bool
     ) async {
         var lastResend: [String: Date] = [:]
+        // Whether the disk holds the firing alerts as they are; written again until it does.
+        var firingStored = true
         // Sessions start disconnected: evaluated at once, a restarted agent would resolve the
         // alerts it restored (data cannot be stale before a connection) and fire others. The
         // first evaluation waits until the targets have settled (every session's first attempt
@@ -159,10 +164,12 @@ final class AlertingService: Sendable {
         while !Task.isCancelled {
             let observations = await observe()
             let now = Date()
-            let evaluation = self.evaluator.withLock { $0.evaluate(observations, now: now) }
+            let evaluation = self.evaluator.withLockedValue { $0.evaluate(observations, now: now) }
             self.firingGauges.update(firing: evaluation.firing)
+            if !evaluation.changes.isEmpty || !firingStored {
+                firingStored = self.persist(evaluation.firing, counted: !evaluation.changes.isEmpty)
+            }
             if !evaluation.changes.isEmpty {
-                self.persist(evaluation.firing)
                 for alert in evaluation.changes {
                     self.logger.notice(
                         "alert \(alert.status.rawValue)",
@@ -187,6 +194,7 @@ final class AlertingService: Sendable {
                 }
                 for delivery in receiver.deliveries {
                     for alert in alerts { await delivery.enqueue(alert) }
+                    await delivery.storeUnwritten()
                 }
             }
             // Again at the next change of a session, or after the interval (`for` durations
@@ -197,11 +205,18 @@ final class AlertingService: Sendable {
         }
     }
 
-    private func persist(_ firing: [Alert]) {
+    /// Stores the firing alerts; a refusal is logged and, for a change (not a retry), counted.
+    /// Returns whether the disk took them.
+    private func persist(_ firing: [Alert], counted: Bool) -> Bool {
         do {
             try self.store?.save(firing)
+            return true
         } catch {
-            self.logger.error("cannot store the firing alerts", metadata: ["error": "\(error)"])
+            if counted {
+                self.logger.error("cannot store the firing alerts", metadata: ["error": "\(error)"])
+                self.storage.recordStorageError(.activeAlertsWrite)
+            }
+            return false
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import Synchronization
 import WSHealthAlerting
 import WSHealthConfig
@@ -8,7 +9,7 @@ import WSHealthConfig
 /// and posts it with libcurl on the client's own threads.
 final class NotificationClient: Sendable {
     /// Made with the first sender: an agent without receivers starts no delivery threads.
-    private let client = Mutex<CurlHTTPClient?>(nil)
+    private let client = NIOLockedValueBox<CurlHTTPClient?>(nil)
     private let logger: Logger
     /// Whether the libcurl version was logged (once per process is enough).
     private let hasLoggedLibrary = Atomic(false)
@@ -18,7 +19,7 @@ final class NotificationClient: Sendable {
     }
 
     /// Stops the client's threads once the deliveries are done with them.
-    func shutdown() async { await self.client.withLock { $0 }?.shutdown() }
+    func shutdown() async { await self.client.withLockedValue { $0 }?.shutdown() }
 
     /// Reads every file the receivers of `alerting` name, so that a reload with a missing one
     /// fails before anything changes.
@@ -47,7 +48,7 @@ final class NotificationClient: Sendable {
     /// What posts a batch of alerts to `url` and says how it went.
     func sender(for receiver: ReceiverConfiguration, url: String, externalURL: String) throws -> ReceiverDelivery.Send {
         let template = try self.request(for: receiver, url: url)
-        let http = self.client.withLock { client in
+        let http = self.client.withLockedValue { client in
             if let client { return client }
             let made = CurlHTTPClient()
             client = made

@@ -71,6 +71,14 @@ actor ReceiverDelivery {
         self.apply(self.machine.notificationsAvailable([result.entry].compactMap { $0 }, dropped: result.dropped))
     }
 
+    /// Writes the notifications the disk refused earlier, if it takes them now: they were
+    /// kept in memory, and only on disk do they survive a restart.
+    func storeUnwritten() {
+        let unwritten = self.outbox.unwrittenCount
+        guard unwritten > 0, self.outbox.writeUnwritten() == nil else { return }
+        self.logger.notice("notifications kept in memory are stored again", metadata: ["count": "\(unwritten)"])
+    }
+
     /// Stops retrying; a request in flight finishes. Whatever is undelivered stays on disk.
     func shutdown() async {
         self.apply(self.machine.shutdown())

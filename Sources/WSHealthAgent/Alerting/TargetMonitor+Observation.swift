@@ -16,7 +16,8 @@ extension TargetMonitor {
         typealias Layout = TargetStatistics.Layout
         let slots = self.statistics.slots
         func sessions(_ state: ConnectionState) -> Int { slots.load(Layout.sessions + Layout.index(of: state)) }
-        let involuntary = DisconnectCause.allCases.filter { $0 != .userAction }.reduce(0) {
+        // The target's doing only: not a stop on purpose, nor the agent's own buffer limit.
+        let involuntary = DisconnectCause.allCases.filter { $0 != .userAction && $0 != .resourceExhausted }.reduce(0) {
             $0 + slots.load(Layout.disconnects + Layout.index(of: $1))
         }
         var observation = TargetObservation(

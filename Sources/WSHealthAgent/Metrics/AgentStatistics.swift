@@ -1,11 +1,12 @@
 import Foundation
+import WSHealthWebSocket
 
 /// The agent's own series: what was built, how the last configuration load went, and what
 /// its storage refused.
 ///
 /// An agent exists only with a validated configuration, so it starts with a successful load.
 final class AgentStatistics: SeriesGroup {
-    let slots = MetricSlots(count: 3 + StorageError.allCases.count)
+    let slots = MetricSlots(count: 6 + StorageError.allCases.count)
     let lines: SeriesLines
 
     /// What `--storage.path` did not take or give back.
@@ -16,12 +17,18 @@ final class AgentStatistics: SeriesGroup {
         case outboxDamaged = "outbox_damaged"
         /// The stored firing alerts could not be read at start-up (moved aside).
         case activeAlertsDamaged = "active_alerts_damaged"
+        /// The firing alerts the disk refused to store (written again at every evaluation
+        /// until it takes them).
+        case activeAlertsWrite = "active_alerts_write"
     }
 
     private static let buildInfo = 0
     private static let reloadSuccessful = 1
     private static let reloadSuccessTimestamp = 2
     private static let storageErrors = 3
+    private static let messageBufferBytes = 3 + StorageError.allCases.count
+    private static let messageBufferLimit = messageBufferBytes + 1
+    private static let messageBufferRefusals = messageBufferBytes + 2
 
     init() {
         var lines = SeriesLines.Builder(familyCount: MetricDescriptors.agent.count)
@@ -54,6 +61,14 @@ final class AgentStatistics: SeriesGroup {
                 value: .integer(slot: Self.storageErrors + index)
             )
         }
+        let buffers = [
+            (MetricDescriptors.messageBufferBytes, Self.messageBufferBytes),
+            (MetricDescriptors.messageBufferLimit, Self.messageBufferLimit),
+            (MetricDescriptors.messageBufferRefusals, Self.messageBufferRefusals),
+        ]
+        for (offset, (family, slot)) in buffers.enumerated() {
+            lines.add(family: 4 + offset, name: family.name, labels: [], value: .integer(slot: slot))
+        }
         self.lines = SeriesLines(lines)
         self.slots.store(1.0, in: Self.buildInfo)
         self.recordReload(success: true)
@@ -73,6 +88,14 @@ final class AgentStatistics: SeriesGroup {
     func recordStorageError(_ kind: StorageError, count: Int = 1) {
         guard count > 0 else { return }
         self.slots.add(count, to: Self.storageErrors + StorageError.allCases.firstIndex(of: kind)!)
+    }
+
+    /// Copies what `buffers` holds and refused now, for a scrape; `limit` is the configured
+    /// cap (0: none).
+    func observe(_ buffers: MessageBufferBudget, limit: Int) {
+        self.slots.store(buffers.reserved, in: Self.messageBufferBytes)
+        self.slots.store(limit, in: Self.messageBufferLimit)
+        self.slots.store(buffers.refusals, in: Self.messageBufferRefusals)
     }
 
 }

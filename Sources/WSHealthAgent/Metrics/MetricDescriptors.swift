@@ -163,7 +163,27 @@ enum MetricDescriptors {
             "What the storage path refused: notifications not written (kept in memory), files not readable at start-up."
     )
 
-    static let agent: [MetricFamily] = [buildInfo, reloadSuccessful, reloadSuccessTimestamp, storageErrors]
+    static let messageBufferBytes = MetricFamily(
+        name: "wshealth_message_buffer_bytes",
+        kind: .gauge,
+        help: "Bytes all sessions hold now for messages that have not fully arrived."
+    )
+    static let messageBufferLimit = MetricFamily(
+        name: "wshealth_message_buffer_limit_bytes",
+        kind: .gauge,
+        help:
+            "The most bytes all sessions may hold for unfinished messages (--messages.max-buffered-bytes; 0: no limit)."
+    )
+    static let messageBufferRefusals = MetricFamily(
+        name: "wshealth_message_buffer_refusals_total",
+        kind: .counter,
+        help: "Connections closed (1009) because their message did not fit in what the sessions may hold."
+    )
+
+    static let agent: [MetricFamily] = [
+        buildInfo, reloadSuccessful, reloadSuccessTimestamp, storageErrors, messageBufferBytes, messageBufferLimit,
+        messageBufferRefusals,
+    ]
 
     /// Every receiver's families, after the agent's: what was delivered, how long it took,
     /// what failed, what waits, what was dropped.

@@ -1,5 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
+import WSHealthWebSocket
 
 /// Every series the agent exports: its targets', its own, its receivers' and the process's,
 /// all kept in slots and rendered by the agent itself. One per agent.
@@ -9,30 +10,39 @@ import Synchronization
 /// them also guards what the last scrape wrote of each (``FamilyTable``): scrapes take turns to
 /// read the groups' slots and assemble the families that moved, then send outside it.
 /// Sessions never take it: they record into their target's slots.
-final class MetricsRegistry: Sendable {
+///
+/// `@unchecked Sendable`: `series` (and the scrape caches in it, which are not
+/// `Sendable`) is only touched under `lock`, NIO's pthread lock, which ThreadSanitizer sees.
+final class MetricsRegistry: @unchecked Sendable {
     /// The build and the last configuration load.
     let agent = AgentStatistics()
-    private let exposition: Mutex<MetricsExposition>
+    private let lock = NIOLock()
+    private var series: MetricsExposition
 
-    init() {
+    /// What the sessions hold for unfinished messages, read at each scrape; `limit` is its cap
+    /// as configured (0: none).
+    private let messageBuffers: (budget: MessageBufferBudget, limit: Int)?
+
+    init(messageBuffers: (budget: MessageBufferBudget, limit: Int)? = nil) {
+        self.messageBuffers = messageBuffers
         var exposition = MetricsExposition()
         exposition.agent.register(self.agent)
-        self.exposition = Mutex(exposition)
+        self.series = exposition
     }
 
     /// Adds a target's series after those already registered.
     func register(_ target: TargetStatistics) {
-        self.exposition.withLock { $0.targets.register(target) }
+        self.withExposition { $0.targets.register(target) }
     }
 
     /// Removes a target's series.
     func unregister(_ target: TargetStatistics) {
-        self.exposition.withLock { $0.targets.unregister(target) }
+        self.withExposition { $0.targets.unregister(target) }
     }
 
     /// Calls `body` with each registered target, in the order they registered.
     func forEachTarget(_ body: (TargetStatistics) -> Void) {
-        self.exposition.withLock { exposition in
+        self.withExposition { exposition in
             for target in exposition.targets.groups { body(target.statistics) }
         }
     }
@@ -40,7 +50,7 @@ final class MetricsRegistry: Sendable {
     /// The series of the receiver named `name`: those already registered (a reload that keeps
     /// a receiver keeps counting where it was), or new ones at zero.
     func receiver(named name: String) -> ReceiverStatistics {
-        self.exposition.withLock { exposition in
+        self.withExposition { exposition in
             if let existing = exposition.receivers.groups.first(where: { $0.statistics.receiver == name }) {
                 return existing.statistics
             }
@@ -53,7 +63,7 @@ final class MetricsRegistry: Sendable {
     /// Removes the series of the receiver named `name`: a reload removed it, and the series
     /// of a receiver that no longer exists would be reported forever.
     func unregisterReceiver(named name: String) {
-        self.exposition.withLock { exposition in
+        self.withExposition { exposition in
             for group in exposition.receivers.groups where group.statistics.receiver == name {
                 exposition.receivers.unregister(group.statistics)
             }
@@ -64,7 +74,8 @@ final class MetricsRegistry: Sendable {
     /// the other.
     func render(as format: ExpositionFormat, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> [ByteBuffer] {
         let process = ProcessMetrics.current()
-        return self.exposition.withLock { exposition in
+        if let messageBuffers { self.agent.observe(messageBuffers.budget, limit: messageBuffers.limit) }
+        return self.withExposition { exposition in
             for target in exposition.targets.groups { target.statistics.prepareScrape() }
             return exposition.render(process: process, as: format, allocator: allocator)
         }
@@ -73,5 +84,9 @@ final class MetricsRegistry: Sendable {
     /// The exposition as text: for tests and diagnostics.
     func exposition(as format: ExpositionFormat = .text) -> String {
         self.render(as: format).map { String(buffer: $0) }.joined()
+    }
+
+    private func withExposition<Result>(_ body: (inout MetricsExposition) throws -> Result) rethrows -> Result {
+        try self.lock.withLock { try body(&self.series) }
     }
 }

@@ -50,6 +50,8 @@ public enum Probe {
             if !settings.endpoint.hostIsIPAddress {
                 recorder.add("dns", await Self.resolve(settings.endpoint.host, port: settings.endpoint.port))
             }
+            // The registry is the statistics' owner; it must outlive the session.
+            let registry = MetricsRegistry()
             let session = Session(
                 index: 0,
                 settings: settings,
@@ -57,7 +59,7 @@ public enum Probe {
                     target: target.name,
                     sessions: 1,
                     policy: settings.policy,
-                    registry: MetricsRegistry()
+                    registry: registry
                 ),
                 loop: loop,
                 logger: Logger(label: "wshealth.probe") { _ in SwiftLogNoOpLogHandler() }
@@ -69,6 +71,7 @@ public enum Probe {
             try await recorder.finished.futureResult.get()
             deadline.cancel()
             try await session.stop().get()
+            withExtendedLifetime(registry) {}
         } catch {
             try? await group.shutdownGracefully()
             throw error

@@ -19,6 +19,9 @@ public enum ProbeVerdict: String, CaseIterable, Sendable {
     case noData = "no_data"
     /// Messages arrived, none of them valid data.
     case invalidData = "invalid_data"
+    /// The probe itself had no file descriptor (or socket memory) for the connection, or no
+    /// room to buffer a message.
+    case resourceExhausted = "resource_exhausted"
 
     /// The process's exit code: 0 for `ok`, 10 and up for the others (64 is a usage error).
     public var exitCode: Int32 {
@@ -38,6 +41,7 @@ public enum ProbeVerdict: String, CaseIterable, Sendable {
         case .networkError: self = .networkError
         case .protocolError: self = .protocolError
         case .stale: self = .noData
+        case .resourceExhausted: self = .resourceExhausted
         }
     }
 }

@@ -38,8 +38,13 @@ extension ConnectionErrorClassifier {
         switch error {
         case is SocketAddressError:
             return "cannot resolve \(host)"
+        case let error as SocketBudgetExhausted:
+            return "no connection to \(peer): \(error)"
         case let error as IOError:
             switch error.errnoCode {
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                return
+                    "no connection to \(peer): the agent's own resources ran out (\(SystemError.describe(errno: error.errnoCode)))"
             case ECONNREFUSED: return "connection refused by \(peer)"
             case ECONNRESET: return "connection reset by \(peer)"
             case ETIMEDOUT: return "no answer from \(peer): timed out"

@@ -26,10 +26,13 @@ enum ConnectionErrorClassifier {
             )
         case is SocketAddressError:
             return .dnsFailure
+        case is SocketBudgetExhausted:
+            return .resourceExhausted
         case let error as IOError:
             switch error.errnoCode {
             case ECONNREFUSED: return .refused
             case ETIMEDOUT: return .timeout
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM: return .resourceExhausted
             default: return .networkError
             }
         case let error as ChannelError:

@@ -16,6 +16,8 @@ public final class MessageBenchmark {
     private let message: ByteBuffer
     private let frame: ByteBuffer
     private let channel: EmbeddedChannel
+    /// The statistics' owner, kept for as long as the session records into them.
+    private let registry = MetricsRegistry()
     /// The id of the session's connection: the first one it opened.
     private let connectionID: UInt64 = 1
 
@@ -36,7 +38,7 @@ public final class MessageBenchmark {
             tlsServerName: nil,
             compression: nil
         )
-        let statistics = TargetStatistics(target: "benchmark", sessions: 1, policy: .spec, registry: MetricsRegistry())
+        let statistics = TargetStatistics(target: "benchmark", sessions: 1, policy: .spec, registry: self.registry)
         let loop = self.loop
         let channel = EmbeddedChannel(loop: loop)
         self.session = Session(

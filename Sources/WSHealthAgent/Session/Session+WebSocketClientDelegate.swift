@@ -25,6 +25,20 @@ extension Session: WebSocketClientDelegate {
             self.connectionLost(id, .serverClosed(code: code), closeReason: reason)
         case .violation(let violation): self.connectionLost(id, .protocolError, violation: violation)
         case .networkError: self.connectionLost(id, .networkError)
+        case .bufferRefused(let bytes):
+            self.connectionLost(
+                id,
+                .resourceExhausted,
+                closeCode: 1009,
+                detail: "closed with 1009: no room in the agent's message buffers for \(bytes) bytes"
+                    + " (--messages.max-buffered-bytes)"
+            )
         }
     }
+}
+
+extension DisconnectCause {
+    /// Whether the agent failed the connection itself (a protocol violation, no room for a
+    /// message): its own sentence then says why, with the close code it sent.
+    var closedByAgent: Bool { self == .protocolError || self == .resourceExhausted }
 }

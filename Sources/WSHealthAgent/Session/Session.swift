@@ -262,14 +262,17 @@ final class Session: @unchecked Sendable {
         _ id: UInt64,
         _ loss: ConnectionLoss,
         violation: WebSocketViolation? = nil,
-        closeReason: String? = nil
+        closeReason: String? = nil,
+        closeCode ownCloseCode: UInt16? = nil,
+        detail: String? = nil
     ) {
         self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
         if case .messageTooLarge = violation { self.statistics.recordMessageError(.tooLarge) }
         if let violation { self.lastFailureDetail = "closed with \(violation.closeCode): \(violation)" }
+        if let detail { self.lastFailureDetail = detail }
         self.channel = nil
-        var closeCode = violation?.closeCode
+        var closeCode = violation?.closeCode ?? ownCloseCode
         if case .serverClosed(let code) = loss { closeCode = code }
         let ending = LossReport(loss: loss, closeCode: closeCode, closeReason: closeReason)
         self.handle(loss: ending) { $0.connectionClosed(loss, at: self.now) }
@@ -324,7 +327,8 @@ final class Session: @unchecked Sendable {
             self.lastFailureDetail = failure?.detail ?? self.describe(reason)
         }
         let context = FlightRecorder.Context(
-            failureDetail: action.failure != nil || action.disconnect == .protocolError ? self.lastFailureDetail : nil,
+            failureDetail: action.failure != nil || action.disconnect?.closedByAgent == true
+                ? self.lastFailureDetail : nil,
             httpStatus: failure?.httpStatus,
             closeCode: loss?.closeCode,
             closeReason: loss?.closeReason
@@ -361,7 +365,7 @@ final class Session: @unchecked Sendable {
             self.statistics.logRateLimited(.connectionFailed, metadata: metadata, logger: self.logger)
         }
         if let cause = action.disconnect, cause != .userAction {
-            let violation = cause == .protocolError ? self.lastFailureDetail : nil
+            let violation = cause.closedByAgent ? self.lastFailureDetail : nil
             let detail = violation ?? loss.map(self.describe) ?? self.describeTimerLoss(action)
             let metadata: Logger.Metadata = ["cause": "\(cause.rawValue)", "detail": "\(detail)"]
             self.statistics.logRateLimited(.connectionLost, metadata: metadata, logger: self.logger)
@@ -387,6 +391,7 @@ final class Session: @unchecked Sendable {
         case .serverClosed(nil): "the server closed without a status code"
         case .networkError: "the connection broke without a close frame"
         case .protocolError: "the server broke the WebSocket protocol"
+        case .resourceExhausted: "the agent had no room to buffer a message"
         }
     }
 

@@ -68,7 +68,12 @@ struct SessionUpgrader: NIOHTTPClientProtocolUpgrader {
                 inflater: agreement.map { self.session.loop.sharedInflater(windowBits: $0.serverMaxWindowBits) },
                 contextTakeover: agreement.map { !$0.serverNoContextTakeover } ?? false
             )
-            let handler = WebSocketClientHandler(delegate: self.session, connection: self.connectionID, reader: reader)
+            let handler = WebSocketClientHandler(
+                delegate: self.session,
+                connection: self.connectionID,
+                reader: reader,
+                buffers: self.session.loop.messageBuffers
+            )
             try context.pipeline.syncOperations.addHandler(handler)
             let subprotocol = try Self.subprotocol(in: upgradeResponse, offered: self.session.settings.subprotocols)
             self.session.connectionUpgraded(self.connectionID, compression: agreement, subprotocol: subprotocol)

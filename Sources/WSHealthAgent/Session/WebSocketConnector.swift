@@ -34,7 +34,11 @@ struct WebSocketConnector {
             self.logger.warning("connecting without a token", metadata: ["error": "\(error)"])
             request = self.plainRequest(pathAndQuery: endpoint.pathAndQuery)
         }
-        return ClientBootstrap(group: eventLoop)
+        let sockets = self.session.loop.sockets
+        if let sockets, !sockets.acquire() {
+            return eventLoop.makeFailedFuture(SocketBudgetExhausted())
+        }
+        let connected = ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(settings.policy.handshakeTimeout.nanoseconds))
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -48,6 +52,15 @@ struct WebSocketConnector {
                 }
             }
             .connect(host: endpoint.host, port: endpoint.port)
+        if let sockets {
+            connected.whenComplete { result in
+                switch result {
+                case .success(let channel): channel.closeFuture.whenComplete { _ in sockets.release() }
+                case .failure: sockets.release()
+                }
+            }
+        }
+        return connected
     }
 
     private static func configure(

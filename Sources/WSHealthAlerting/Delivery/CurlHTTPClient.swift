@@ -1,7 +1,7 @@
 package import Foundation
 package import Logging
+import NIOConcurrencyHelpers
 import NIOPosix
-import Synchronization
 
 /// Posts alert notifications through libcurl.
 ///
@@ -24,7 +24,7 @@ package final class CurlHTTPClient: Sendable {
     package let threadCount: Int
 
     private let pool: NIOThreadPool
-    private let handles: Mutex<HandleStore>
+    private let handles: NIOLockedValueBox<HandleStore>
     private let userAgent: String
     private let logger: Logger
     private let now: @Sendable () -> Date
@@ -47,7 +47,7 @@ package final class CurlHTTPClient: Sendable {
         self.userAgent = userAgent
         self.logger = logger
         self.now = now
-        self.handles = Mutex(HandleStore())
+        self.handles = NIOLockedValueBox(HandleStore())
         self.pool = NIOThreadPool(numberOfThreads: self.threadCount)
         self.pool.start()
     }
@@ -87,7 +87,7 @@ package final class CurlHTTPClient: Sendable {
     /// Requests still waiting for a thread, and any made later, fail with
     /// ``HTTPTransportFailure/Reason/cancelled``. Calling it again does nothing.
     package func shutdown() async {
-        let first = self.handles.withLock { store in
+        let first = self.handles.withLockedValue { store in
             defer { store.isShutDown = true }
             return !store.isShutDown
         }
@@ -95,7 +95,7 @@ package final class CurlHTTPClient: Sendable {
         try? await self.pool.shutdownGracefully()
         // The threads are joined: no handle is lent out, and none will be. The handles are
         // freed (`curl_easy_cleanup`, closing their connections) here, outside the lock.
-        let idle = self.handles.withLock { store in
+        let idle = self.handles.withLockedValue { store in
             defer { store.idle = [] }
             return store.idle
         }
@@ -110,7 +110,7 @@ package final class CurlHTTPClient: Sendable {
         } catch {
             return .failure(HTTPTransportFailure(reason: .networkError, detail: "\(error)"))
         }
-        guard let handle = self.handles.withLock({ $0.idle.popLast() }) ?? CurlEasyHandle() else {
+        guard let handle = self.handles.withLockedValue({ $0.idle.popLast() }) ?? CurlEasyHandle() else {
             return .failure(
                 HTTPTransportFailure(
                     reason: .networkError,
@@ -118,7 +118,7 @@ package final class CurlHTTPClient: Sendable {
                 )
             )
         }
-        defer { self.handles.withLock { $0.idle.append(handle) } }
+        defer { self.handles.withLockedValue { $0.idle.append(handle) } }
         return handle.post(request, userAgent: self.userAgent, bodyLimit: Self.maxRecordedBodyBytes, now: self.now)
     }
 }

@@ -54,6 +54,16 @@ enum DurableFile {
         try Self.synchronizeDirectory(directory)
     }
 
+    /// Throws unless a file can be created in `directory` (an empty one, created and removed:
+    /// a full disk still passes).
+    static func checkWritable(_ directory: URL) throws(OutboxError) {
+        let probe = directory.appendingPathComponent(Self.temporaryPrefix + "writable" + Self.temporarySuffix)
+        let descriptor = open(probe.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .system("open", path: probe.path, errno: errno) }
+        close(descriptor)
+        unlink(probe.path)
+    }
+
     /// Removes `file` if it exists; the caller synchronizes the directory afterwards.
     static func remove(_ file: URL) throws(OutboxError) {
         guard unlink(file.path) == 0 || errno == ENOENT else { throw .system("unlink", path: file.path, errno: errno) }

@@ -18,6 +18,9 @@ extension Outbox {
     /// dropped. The next sequence continues after the highest ever seen.
     static func load(directory: URL, capacity: Int) throws(OutboxError) -> Loaded {
         try DurableFile.createDirectory(directory)
+        // Refused now (read-only, no permission), every notification would live in memory
+        // only: better to refuse to start. A full disk shows later and is survived.
+        try DurableFile.checkWritable(directory)
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)

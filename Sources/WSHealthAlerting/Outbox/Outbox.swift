@@ -1,5 +1,5 @@
 package import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The durable queue of notifications for one receiver: a notification accepted by
 /// ``enqueue(_:at:)`` is on disk when the call returns, survives a crash or a SIGKILL, and is
@@ -34,7 +34,7 @@ package final class Outbox: Sendable {
     /// What opening the outbox found: damaged files skipped and moved aside, entries dropped.
     package let loadReport: OutboxLoadReport
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
 
     private struct State: Sendable {
         /// Pending entries, in sequence order.
@@ -65,22 +65,22 @@ package final class Outbox: Sendable {
         self.capacity = capacity
         let loaded = try Self.load(directory: directory, capacity: capacity)
         self.loadReport = loaded.report
-        self.state = Mutex(State(entries: loaded.entries, nextSequence: loaded.nextSequence))
+        self.state = NIOLockedValueBox(State(entries: loaded.entries, nextSequence: loaded.nextSequence))
     }
 
     /// The pending notifications, oldest first.
     package var pending: [OutboxEntry] {
-        self.state.withLock { $0.entries }
+        self.state.withLockedValue { $0.entries }
     }
 
     /// How many notifications are pending (`wshealth_notification_queue_length`).
     package var count: Int {
-        self.state.withLock { $0.entries.count }
+        self.state.withLockedValue { $0.entries.count }
     }
 
     /// The sequence the next accepted notification will get.
     package var nextSequence: UInt64 {
-        self.state.withLock { $0.nextSequence }
+        self.state.withLockedValue { $0.nextSequence }
     }
 
     /// Accepts a notification of `alert` as it is now (firing or resolved), durably, unless
@@ -94,8 +94,8 @@ package final class Outbox: Sendable {
     /// takes it; only a restart before then would lose it.
     @discardableResult
     package func enqueue(_ alert: Alert, at now: Date = Date()) -> OutboxEnqueueResult {
-        self.state.withLock { (state: inout State) -> OutboxEnqueueResult in
-            var storageErrors = [self.writeUnwritten(&state)].compactMap { $0 }
+        self.state.withLockedValue { (state: inout State) -> OutboxEnqueueResult in
+            var storageErrors = [self.writeUnwrittenLocked(&state)].compactMap { $0 }
             let fingerprint = alert.fingerprint
             if let latest = state.entries.last(where: { $0.fingerprint == fingerprint }), latest.status == alert.status
             {
@@ -141,7 +141,16 @@ package final class Outbox: Sendable {
 
     /// How many pending notifications are kept in memory only, because the disk refused them.
     package var unwrittenCount: Int {
-        self.state.withLock { $0.unwritten.count }
+        self.state.withLockedValue { $0.unwritten.count }
+    }
+
+    /// Writes the pending notifications the disk refused before, oldest first, and returns
+    /// the refusal that stopped it (the disk is still full), if any. ``enqueue(_:at:)`` does
+    /// this too; call it now and then so a notification is on disk as soon as there is room,
+    /// not only when the next one arrives.
+    @discardableResult
+    package func writeUnwritten() -> OutboxError? {
+        self.state.withLockedValue { self.writeUnwrittenLocked(&$0) }
     }
 
     /// Writes `entry` to its file, durably.
@@ -158,7 +167,7 @@ package final class Outbox: Sendable {
 
     /// Writes the pending entries the disk refused before, oldest first, stopping at the first
     /// refusal (the disk is still full): returns that refusal, if any.
-    private func writeUnwritten(_ state: inout State) -> OutboxError? {
+    private func writeUnwrittenLocked(_ state: inout State) -> OutboxError? {
         guard !state.unwritten.isEmpty else { return nil }
         for entry in state.entries where state.unwritten.contains(entry.sequence) {
             do {
@@ -176,24 +185,34 @@ package final class Outbox: Sendable {
     @discardableResult
     package func remove(_ sequences: some Sequence<UInt64>) throws(OutboxError) -> [OutboxEntry] {
         let wanted = Set(sequences)
-        return try self.state.withLock { (state: inout State) throws(OutboxError) -> [OutboxEntry] in
-            let removed = state.entries.filter { wanted.contains($0.sequence) }
-            guard !removed.isEmpty else { return [] }
-            if removed.count == state.entries.count {
-                // The last entries leave: keep the sequence in a file, so it continues after a
-                // restart instead of starting over.
-                try self.writeSequenceWatermark(state.nextSequence - 1)
+        // NIO's lock rethrows untyped errors: the typed one crosses it as a result.
+        let result = self.state.withLockedValue { (state: inout State) -> Result<[OutboxEntry], OutboxError> in
+            do throws(OutboxError) {
+                return .success(try self.remove(wanted, from: &state))
+            } catch {
+                return .failure(error)
             }
-            for entry in removed {
-                if !state.unwritten.contains(entry.sequence) {
-                    try DurableFile.remove(self.file(forSequence: entry.sequence))
-                }
-                state.entries.removeAll { $0.sequence == entry.sequence }
-                state.unwritten.remove(entry.sequence)
-            }
-            try DurableFile.synchronizeDirectory(self.directory)
-            return removed
         }
+        return try result.get()
+    }
+
+    private func remove(_ wanted: Set<UInt64>, from state: inout State) throws(OutboxError) -> [OutboxEntry] {
+        let removed = state.entries.filter { wanted.contains($0.sequence) }
+        guard !removed.isEmpty else { return [] }
+        if removed.count == state.entries.count {
+            // The last entries leave: keep the sequence in a file, so it continues after a
+            // restart instead of starting over.
+            try self.writeSequenceWatermark(state.nextSequence - 1)
+        }
+        for entry in removed {
+            if !state.unwritten.contains(entry.sequence) {
+                try DurableFile.remove(self.file(forSequence: entry.sequence))
+            }
+            state.entries.removeAll { $0.sequence == entry.sequence }
+            state.unwritten.remove(entry.sequence)
+        }
+        try DurableFile.synchronizeDirectory(self.directory)
+        return removed
     }
 
     /// The file of the entry numbered `sequence`.

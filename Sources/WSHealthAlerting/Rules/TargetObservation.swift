@@ -63,7 +63,8 @@ package struct TargetObservation: Sendable, Hashable {
 /// Cumulative counters of one target since the agent started; they only grow (a decrease is
 /// taken as a restart of the target and starts its window history again).
 package struct TargetCounters: Sendable, Hashable {
-    /// Involuntary ends of open connections (every disconnect cause but `user_action`).
+    /// Involuntary ends of open connections that the target caused (every disconnect cause but
+    /// `user_action` and the agent's own `resource_exhausted`).
     package var disconnects: Int
     /// Entries into `connected`.
     package var enteredConnected: Int

@@ -59,6 +59,13 @@ final class EmbeddedSession: @unchecked Sendable {
         )
     }
 
+    /// The loop's scheduled tasks and the channels' handlers refer to the session, which refers
+    /// to the loop: shut down, they let go, and nothing outlives the test.
+    deinit {
+        for connection in self.connections { _ = try? connection.channel.finish() }
+        try? self.loop.syncShutdownGracefully()
+    }
+
     /// The newest connection.
     var channel: EmbeddedChannel { self.connections.last!.channel }
 

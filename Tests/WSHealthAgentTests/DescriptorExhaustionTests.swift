@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+extension ExternalProcesses {
+    /// The `wshealth` binary under a descriptor limit too low for its sessions: those without a
+    /// socket fail as `resource_exhausted`, `/metrics` and the status page keep answering, and
+    /// every session connects once the limit is raised.
+    @Suite(.timeLimit(.minutes(1)))
+    struct DescriptorExhaustionTests {
+        static let sessions = 300
+
+        @Test func sessionsWithoutADescriptorFailAsResourceExhaustedAndThePagesKeepAnswering() async throws {
+            let secret = Array(String(repeating: "descriptor-secret-", count: 2).utf8)
+            let (_, backendTask, backendPort) = try await AgentProcess.startBackend(secret: secret)
+            defer { backendTask.cancel() }
+            let (directory, secretFile) = try AgentProcess.makeDirectory(secret: secret)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let config = directory.appendingPathComponent("wshealth.yml")
+            try """
+            targets:
+              - name: t
+                url: ws://127.0.0.1:\(backendPort)/api/ws/metrics
+                sessions: \(Self.sessions)
+                token: {jwt: {secret_file: \(secretFile.path)}}
+                expect: {interval: 100ms}
+                reconnect: {initial_delay: 100ms, max_delay: 200ms, max_attempts: 1000}
+
+            """.write(to: config, atomically: true, encoding: .utf8)
+            let webPort = try freePort()
+            // 256 descriptors: after the reserve the agent keeps for itself, far fewer than
+            // 300 sessions. The soft limit, so that it can be raised again without privileges.
+            let agent = try AgentProcess.start(
+                config: config,
+                webPort: webPort,
+                storage: directory.appendingPathComponent("data"),
+                shell: "ulimit -S -n 256"
+            )
+            defer { terminate(agent) }
+            let base = "http://127.0.0.1:\(webPort)"
+            #expect(await httpStatus("\(base)/-/healthy", within: .seconds(15)) == 200)
+
+            // Sessions that got a socket receive data; the others fail as the agent's own fault.
+            let exhausted = await AlertRestartTests.eventually(within: .seconds(15)) { () -> MetricText? in
+                let text = MetricText(try await httpGet("\(base)/metrics").body)
+                let failures = text.value(
+                    "wshealth_connection_failures_total",
+                    ["target": "t", "reason": "resource_exhausted"]
+                )
+                let receiving = text.value("wshealth_sessions", ["target": "t", "state": "receiving_data"])
+                return (failures ?? 0) >= 10 && (receiving ?? 0) >= 50 ? text : nil
+            }
+            let text = try #require(exhausted, "no session was refused a descriptor, or none received data")
+            #expect(
+                text.value("wshealth_sessions", ["target": "t", "state": "receiving_data"]) ?? 0 < Double(Self.sessions)
+            )
+            for reason in ["network_error", "refused", "timeout"] {
+                #expect(text.value("wshealth_connection_failures_total", ["target": "t", "reason": reason]) == 0)
+            }
+            // Every page keeps answering while the sessions are starved, many times over.
+            for _ in 0..<20 {
+                #expect(try await httpGet("\(base)/metrics").status == 200)
+                #expect(try await httpGet("\(base)/").status == 200)
+                #expect(try await httpGet("\(base)/api/v1/targets").status == 200)
+            }
+            let api = try await httpGet("\(base)/api/v1/targets").body
+            let targets = try #require(try JSONSerialization.jsonObject(with: Data(api.utf8)) as? [String: Any])
+            let sessions = ((targets["targets"] as? [[String: Any]])?.first?["sessions"] as? [[String: Any]]) ?? []
+            let starved = sessions.filter { $0["last_failure_reason"] as? String == "resource_exhausted" }
+            #expect(!starved.isEmpty, "the API names the reason")
+            #expect(
+                starved.allSatisfy {
+                    ($0["last_failure_detail"] as? String)?.contains("no file descriptor left") == true
+                },
+                "and says what ran out: \(starved.first ?? [:])"
+            )
+
+            // Descriptors again: every session connects.
+            try AgentProcess.setLimit(of: agent.processIdentifier, "--nofile=4096:")
+            let recovered = await AlertRestartTests.eventually(within: .seconds(20)) { () -> Bool? in
+                let text = MetricText(try await httpGet("\(base)/metrics").body)
+                return text.value("wshealth_sessions", ["target": "t", "state": "receiving_data"])
+                    == Double(Self.sessions)
+                    ? true : nil
+            }
+            #expect(recovered == true, "not every session connected once descriptors were free")
+        }
+    }
+}
