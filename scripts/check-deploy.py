@@ -72,7 +72,7 @@ ENUMS = {
     "to": STATES,
     "reason": {
         "auth_failed", "refused", "timeout", "dns_failure", "tls_failure", "http_error",
-        "network_error", "protocol_error", "resource_exhausted",  # connection failures
+        "network_error", "protocol_error", "resource_exhausted", "conversation_failed",  # connection failures
         "invalid_json", "too_large", "unexpected_binary",  # message errors
         "network", "http_429", "http_5xx", "http_4xx", "http_other",  # notification failures
     },

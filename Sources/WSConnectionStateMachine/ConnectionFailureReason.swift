@@ -18,6 +18,9 @@ public enum ConnectionFailureReason: String, CaseIterable, Hashable, Sendable {
     case networkError = "network_error"
     /// The server's answer broke the WebSocket or HTTP protocol (bad `Sec-WebSocket-Accept`, …).
     case protocolError = "protocol_error"
+    /// The upgrade succeeded, but the conversation's opening did not: a reply `on_open` waits
+    /// for did not come in time, another message came instead, or the server closed.
+    case conversationFailed = "conversation_failed"
     /// The agent itself had no file descriptor (or socket memory) for the attempt: the fault
     /// is the monitor's, not the target's.
     case resourceExhausted = "resource_exhausted"

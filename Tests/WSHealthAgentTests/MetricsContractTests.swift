@@ -19,7 +19,7 @@ extension InProcessEndToEnd {
         static let states = ["disconnected", "connecting", "connected", "receiving_data", "reconnecting", "error"]
         static let reasons = [
             "auth_failed", "refused", "timeout", "dns_failure", "tls_failure", "http_error", "network_error",
-            "protocol_error", "resource_exhausted",
+            "protocol_error", "resource_exhausted", "conversation_failed",
         ]
         static let causes = [
             "network_error", "server_closed", "auth_failed", "stale", "protocol_error", "user_action",

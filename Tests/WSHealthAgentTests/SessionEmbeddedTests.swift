@@ -170,7 +170,7 @@ struct SessionEmbeddedTests {
     /// only its metrics are data.
     @Test func conversationSubscribesAnswersAndPicksData() throws {
         let conversation = ConversationConfiguration(
-            onOpen: [#"{"type":"subscribe","session":{{session}},"id":"{{id}}"}"#],
+            onOpen: [.init(send: #"{"type":"subscribe","session":{{session}},"id":"{{id}}"}"#)],
             replies: [.init(match: .prefix(#"{"type":"ping""#), send: #"{"type":"pong"}"#)],
             data: .json(AssertionConfiguration(pointer: JSONPointer("/type")!, equals: .string("metrics")))
         )
@@ -189,6 +189,119 @@ struct SessionEmbeddedTests {
         try session.receive(Self.text(#"{"type":"metrics","cpu":1}"#))
         #expect(session.snapshot.state == .receivingData)
         #expect(session.metric("wshealth_messages_received_total") == 1)
+    }
+
+    /// The GraphQL opening: `connection_init`, then the attempt waits in `connecting` for the
+    /// ack; the subscribe follows it, and only `next` messages are data.
+    static let graphQL = ConversationConfiguration(
+        onOpen: [
+            .init(
+                send: #"{"type":"connection_init"}"#,
+                reply: .init(
+                    match: .json(
+                        AssertionConfiguration(pointer: JSONPointer("/type")!, equals: .string("connection_ack"))
+                    )
+                )
+            ),
+            .init(send: #"{"type":"subscribe","id":"1"}"#),
+        ],
+        replies: [.init(match: .prefix(#"{"type":"ping""#), send: #"{"type":"pong"}"#)],
+        data: .json(AssertionConfiguration(pointer: JSONPointer("/type")!, equals: .string("next")))
+    )
+
+    static func texts(_ session: EmbeddedSession) throws -> [String] {
+        try session.sentFrames().map { String(decoding: $0.payload, as: UTF8.self) }
+    }
+
+    @Test func onOpenWaitsForItsReplyInConnecting() throws {
+        let session = try EmbeddedSession(conversation: Self.graphQL)
+        session.start()
+        try session.upgrade()
+        #expect(try Self.texts(session) == [#"{"type":"connection_init"}"#])
+        #expect(session.snapshot.state == .connecting, "the attempt lasts until the ack")
+        try session.receive(Self.text(#"{"type":"ping"}"#))
+        #expect(try Self.texts(session) == [#"{"type":"pong"}"#], "replies work while waiting")
+        try session.receive(Self.text(#"{"type":"connection_ack"}"#))
+        #expect(try Self.texts(session) == [#"{"type":"subscribe","id":"1"}"#])
+        #expect(session.snapshot.state == .connected)
+        #expect(session.metric("wshealth_connection_failures_total", ["reason": "conversation_failed"]) == 0)
+        try session.receive(Self.text(#"{"type":"next","payload":{}}"#))
+        #expect(session.snapshot.state == .receivingData)
+    }
+
+    @Test func aMissingReplyFailsTheAttemptAsConversationFailed() throws {
+        let session = try EmbeddedSession(conversation: Self.graphQL)
+        session.start()
+        try session.upgrade()
+        session.advance(by: .milliseconds(4999))
+        #expect(session.snapshot.state == .connecting)
+        session.advance(by: .milliseconds(1))
+        #expect(session.snapshot.state == .reconnecting)
+        #expect(session.metric("wshealth_connection_failures_total", ["reason": "conversation_failed"]) == 1)
+        #expect(session.snapshot.lastFailureDetail == "no reply to on_open step 1 within 5s")
+        #expect(!session.channel.isActive)
+    }
+
+    @Test func anotherMessageInsteadOfTheReplyFailsTheAttempt() throws {
+        let session = try EmbeddedSession(conversation: Self.graphQL)
+        session.start()
+        try session.upgrade()
+        try session.receive(Self.text(#"{"type":"connection_error"}"#))
+        #expect(session.snapshot.state == .reconnecting)
+        #expect(session.metric("wshealth_connection_failures_total", ["reason": "conversation_failed"]) == 1)
+        #expect(
+            session.snapshot.lastFailureDetail
+                == "on_open step 1 waited for its reply and got another message (27 bytes)"
+        )
+        session.advance(by: .seconds(10))
+        #expect(session.metric("wshealth_connection_failures_total", ["reason": "conversation_failed"]) == 1, "once")
+    }
+
+    @Test func aServerThatClosesDuringTheOpeningFailsTheAttempt() throws {
+        let session = try EmbeddedSession(conversation: Self.graphQL)
+        session.start()
+        try session.upgrade()
+        try session.receive([0x88, 0x02, 0x11, 0x3F])  // close 4415
+        try session.serverCloses()
+        #expect(session.snapshot.state == .reconnecting)
+        #expect(session.metric("wshealth_connection_failures_total", ["reason": "conversation_failed"]) == 1)
+        #expect(
+            session.snapshot.lastFailureDetail == "the server closed the connection with 4415 during on_open step 1"
+        )
+        #expect(session.metric("wshealth_disconnects_total", ["cause": "server_closed"]) == 0)
+    }
+
+    /// A heartbeat every 10 s; its reply is protocol traffic; one missing for 2 s is a dead
+    /// connection (`network_error`), as an unanswered ping is.
+    @Test func anUnansweredHeartbeatEndsTheConnection() throws {
+        let conversation = ConversationConfiguration(
+            heartbeat: .init(
+                interval: .seconds(10),
+                send: "ping",
+                expectReply: .init(match: .prefix("pong"), timeout: .seconds(2))
+            )
+        )
+        let session = try EmbeddedSession(conversation: conversation)
+        session.start()
+        try session.upgrade()
+        #expect(session.snapshot.state == .connected)
+        try session.receive(Self.message)
+        session.advance(by: .seconds(10))
+        #expect(try Self.texts(session) == ["ping"])
+        try session.receive(Self.text("pong"))
+        #expect(
+            session.metric("wshealth_message_errors_total", ["reason": "invalid_json"]) == 0,
+            "not data, not an error"
+        )
+        session.advance(by: .seconds(5))
+        #expect(session.snapshot.state == .receivingData)
+        session.advance(by: .seconds(5))
+        #expect(try Self.texts(session) == ["ping"])
+        session.advance(by: .seconds(2))
+        #expect(session.snapshot.state == .reconnecting)
+        #expect(session.metric("wshealth_disconnects_total", ["cause": "network_error"]) == 1)
+        #expect(session.snapshot.lastFailureDetail == "no reply to the heartbeat within 2s")
+        #expect(session.connections.first.map { !$0.channel.isActive } == true)
     }
 
     /// Stop: close 1001, the connection closed, `disconnected` for good, the timer cancelled

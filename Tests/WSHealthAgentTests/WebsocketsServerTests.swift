@@ -142,6 +142,65 @@ extension ExternalProcesses {
             }
         }
 
+        /// The feed's conversation, waiting for the greeting and then the subscription's ack
+        /// before the attempt succeeds, and with a heartbeat every 300 ms that must be answered
+        /// within 200 ms.
+        static let acknowledgedFeedConversation = """
+                on_open:
+                  - await: {match: {pointer: /type, equals: welcome}, timeout: 2s}
+                  - send: '{"type":"subscribe","channel":"metrics","id":"{{id}}"}'
+                    await: {match: {pointer: /type, equals: subscribed}, timeout: 2s}
+                replies: [{match: {pointer: /type, equals: ping}, send: '{"type":"pong"}'}]
+                data: {pointer: /type, equals: metrics}
+                heartbeat:
+                  interval: 300ms
+                  send: '{"type":"hb"}'
+                  expect_reply: {match: {pointer: /type, equals: hb_ack}, timeout: 200ms}
+
+            """
+
+        /// The subscription acknowledged and the heartbeats answered: healthy, with nothing
+        /// counted against the server. A refused subscription fails the attempt as
+        /// `conversation_failed`; unanswered heartbeats end the connection as `network_error`.
+        @Test func acknowledgedFeedWithHeartbeats() async throws {
+            let target = fastTarget(token: "{value: unused}") + Self.acknowledgedFeedConversation
+            try await Self.withServer(["--subscribe"]) { port in
+                try await AgentHarness.scoped(AgentHarness(target: target, backendPort: port)) { harness in
+                    await harness.eventually("heartbeats answered for a while") {
+                        (harness.metric("wshealth_messages_received_total") ?? 0) >= 15
+                    }
+                    #expect(harness.sessions("t", "receiving_data") == 1)
+                    #expect(harness.moved(.failures) == [])
+                    #expect(harness.moved(.disconnects) == [])
+                    #expect(harness.moved(.messageErrors) == [])
+                }
+            }
+            try await Self.withServer(["--subscribe", "--refuse-subscribe"]) { port in
+                try await AgentHarness.scoped(AgentHarness(target: target, backendPort: port)) { harness in
+                    await harness.eventually("conversation_failed") {
+                        harness.metric("wshealth_connection_failures_total", ["reason": "conversation_failed"]) ?? 0
+                            >= 1
+                    }
+                    #expect(harness.moved(.failures) == ["conversation_failed"])
+                    let detail = await harness.agent.targets.first?.snapshots().first?.lastFailureDetail
+                    #expect(detail == "on_open step 2 waited for its reply and got another message (46 bytes)")
+                    #expect(
+                        harness.metric("wshealth_state_transitions_total", ["from": "connecting", "to": "connected"])
+                            == 0
+                    )
+                }
+            }
+            try await Self.withServer(["--subscribe", "--ignore-heartbeats"]) { port in
+                try await AgentHarness.scoped(AgentHarness(target: target, backendPort: port)) { harness in
+                    await harness.eventually("the heartbeat's reply missed") {
+                        harness.metric("wshealth_disconnects_total", ["cause": "network_error"]) ?? 0 >= 1
+                    }
+                    let events = try await harness.agent.targets[0].sessions[0].events().get()
+                    #expect(events.contains { $0.detail == "no reply to the heartbeat within 200ms" })
+                }
+            }
+        }
+
         /// Runs `body` with the port of a websockets server started with `arguments`, and stops it.
         static func withServer(_ arguments: [String] = [], _ body: (Int) async throws -> Void) async throws {
             let port = try freePort()

@@ -7,6 +7,26 @@ extension BadConfiguration {
             ["targets[0].data: must have one of pointer (with equals, type, …), prefix or regex, got 2"]
         ),
         .init(
+            "on_open step with neither send nor await",
+            target(#"on_open: [{}]"#),
+            ["targets[0].on_open[0]: needs send (a text to send), await (a reply to wait for), or both"]
+        ),
+        .init(
+            "await without a match",
+            target(#"on_open: [{send: x, await: {timeout: 5s}}]"#),
+            ["targets[0].on_open[0].await.match: is required, the reply to wait for"]
+        ),
+        .init(
+            "heartbeat reply timeout not shorter than the interval",
+            target(#"heartbeat: {interval: 10s, send: ping, expect_reply: {match: {prefix: pong}, timeout: 10s}}"#),
+            ["targets[0].heartbeat.expect_reply: timeout must be shorter than the interval (10s), got 10s"]
+        ),
+        .init(
+            "heartbeat without an interval",
+            target(#"heartbeat: {send: ping}"#),
+            ["targets[0].heartbeat.interval: is required, e.g. 30s"]
+        ),
+        .init(
             "reply without an answer",
             target(#"replies: [{match: {prefix: '2'}}]"#),
             ["targets[0].replies[0].send: is required, the answer"]

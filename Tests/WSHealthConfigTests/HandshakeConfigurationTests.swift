@@ -16,6 +16,30 @@ struct HandshakeConfigurationTests {
         #expect(target.headers.isEmpty)
     }
 
+    @Test func conversationSteps() throws {
+        let target = try Self.target(
+            """
+            on_open: [{send: init, await: {match: {prefix: ack}, timeout: 2s}}, {send: subscribe}, {await: {match: {regex: '^ok'}}}],
+            heartbeat: {interval: 30s, send: ping, expect_reply: {match: {prefix: pong}, timeout: 10s}}
+            """
+        )
+        #expect(
+            target.conversation.onOpen == [
+                .init(send: "init", reply: .init(match: .prefix("ack"), timeout: .seconds(2))),
+                .init(send: "subscribe"),
+                .init(reply: .init(match: .regex("^ok"), timeout: ConversationConfiguration.defaultAwaitTimeout)),
+            ]
+        )
+        #expect(
+            target.conversation.heartbeat
+                == .init(
+                    interval: .seconds(30),
+                    send: "ping",
+                    expectReply: .init(match: .prefix("pong"), timeout: .seconds(10))
+                )
+        )
+    }
+
     @Test func everyForm() throws {
         let target = try Self.target(
             """

@@ -5,15 +5,19 @@ and no arguments: a 32 KiB window, context takeover): a JSON message to every cl
 --interval. For the agent's tests and benchmarks against a server that is not ours.
 
     websockets_server.py --port N [--interval 0.1] [--compression deflate|none]
-        [--subprotocol NAME]... [--origin ORIGIN] [--require-header NAME=VALUE] [--subscribe]
+        [--subprotocol NAME]... [--origin ORIGIN] [--require-header NAME=VALUE]
+        [--subscribe [--refuse-subscribe] [--ignore-heartbeats]]
 
 With --subprotocol the server agrees to the first of the client's offer it supports (and to
 none when it supports none of them); with --origin it answers 403 to any other Origin; with
 --require-header it answers 401 unless the request has that header with that value. With
 --subscribe it talks as a market-data feed does: it greets with {"type":"welcome"}, sends
 nothing more until the client's first message is {"type":"subscribe",...} (else it closes with
-4000), then streams {"type":"metrics",...} and, every third message, {"type":"ping"}: a client
-that has not answered the previous ping with {"type":"pong"} by then is closed with 4001.
+4000), acknowledges it with {"type":"subscribed"} (--refuse-subscribe: {"type":"error"}, and
+nothing more), then streams {"type":"metrics",...} and, every third message, {"type":"ping"}: a
+client that has not answered the previous ping with {"type":"pong"} by then is closed with
+4001. It answers a client's heartbeat {"type":"hb"} with {"type":"hb_ack"}, unless
+--ignore-heartbeats.
 
 Prints "listening on PORT" once it accepts connections; exits at once on SIGTERM or SIGINT.
 """
@@ -39,19 +43,27 @@ async def metrics(connection, interval):
         await asyncio.sleep(interval)
 
 
-async def feed(connection, interval):
+async def feed(connection, interval, refuse_subscribe, ignore_heartbeats):
     await connection.send(json.dumps({"type": "welcome"}))
     first = json.loads(await connection.recv())
     if first.get("type") != "subscribe":
         await connection.close(4000, "subscribe first")
         return
+    if refuse_subscribe:
+        await connection.send(json.dumps({"type": "error", "reason": "unknown channel"}))
+        await connection.wait_closed()
+        return
+    await connection.send(json.dumps({"type": "subscribed"}))
     answered = asyncio.Event()
     answered.set()
 
     async def read_pongs():
         async for raw in connection:
-            if json.loads(raw).get("type") == "pong":
+            kind = json.loads(raw).get("type")
+            if kind == "pong":
                 answered.set()
+            elif kind == "hb" and not ignore_heartbeats:
+                await connection.send(json.dumps({"type": "hb_ack"}))
 
     reader = asyncio.create_task(read_pongs())
     try:
@@ -80,6 +92,8 @@ async def main():
     parser.add_argument("--origin")
     parser.add_argument("--require-header")
     parser.add_argument("--subscribe", action="store_true")
+    parser.add_argument("--refuse-subscribe", action="store_true")
+    parser.add_argument("--ignore-heartbeats", action="store_true")
     args = parser.parse_args()
     extensions = [ServerPerMessageDeflateFactory()] if args.compression == "deflate" else []
     # A test tool: stop at once, without waiting for the closing handshakes of every client.
@@ -90,7 +104,10 @@ async def main():
 
     async def handler(connection):
         try:
-            await (feed if args.subscribe else metrics)(connection, args.interval)
+            if args.subscribe:
+                await feed(connection, args.interval, args.refuse_subscribe, args.ignore_heartbeats)
+            else:
+                await metrics(connection, args.interval)
         except ConnectionClosed:
             pass
 

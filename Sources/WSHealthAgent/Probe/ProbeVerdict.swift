@@ -19,6 +19,8 @@ public enum ProbeVerdict: String, CaseIterable, Sendable {
     case noData = "no_data"
     /// Messages arrived, none of them valid data.
     case invalidData = "invalid_data"
+    /// The upgrade succeeded, but the conversation's opening (`on_open` with `await`) did not.
+    case conversationFailed = "conversation_failed"
     /// The probe itself had no file descriptor (or socket memory) for the connection, or no
     /// room to buffer a message.
     case resourceExhausted = "resource_exhausted"

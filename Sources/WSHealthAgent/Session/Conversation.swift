@@ -9,9 +9,40 @@ import WSHealthConfig
 ///
 /// Unchecked: immutable after `init`; a compiled `Regex` is only read.
 final class Conversation: @unchecked Sendable {
-    let onOpen: [String]
+    let onOpen: [Step]
     let replies: [(match: Match, send: String)]
     let data: Match?
+    let heartbeat: Heartbeat?
+    /// Whether a step of `on_open` waits for a reply: the attempt then ends only when the last
+    /// one has arrived.
+    let awaitsReplies: Bool
+
+    /// A step of `on_open`, ready to run.
+    struct Step {
+        let send: String?
+        let reply: Awaited?
+    }
+
+    /// A reply waited for.
+    struct Awaited {
+        let match: Match
+        let timeout: TimeAmount
+        /// The timeout as the configuration wrote it, for the sentences users read.
+        let written: String
+
+        init(_ configuration: ConversationConfiguration.Await) {
+            self.match = Match(configuration.match)
+            self.timeout = .nanoseconds(configuration.timeout.nanoseconds)
+            self.written = PrometheusDuration.format(configuration.timeout)
+        }
+    }
+
+    /// An application-level ping, ready to run.
+    struct Heartbeat {
+        let interval: TimeAmount
+        let send: String
+        let reply: Awaited?
+    }
 
     /// Identifiers for `{{id}}`, unique within the agent's run.
     private static let nextID = Atomic<UInt64>(0)
@@ -19,9 +50,17 @@ final class Conversation: @unchecked Sendable {
     /// The conversation of `configuration`; nil when it says nothing.
     init?(_ configuration: ConversationConfiguration) {
         guard !configuration.isEmpty else { return nil }
-        self.onOpen = configuration.onOpen
+        self.onOpen = configuration.onOpen.map { Step(send: $0.send, reply: $0.reply.map(Awaited.init)) }
         self.replies = configuration.replies.map { (Match($0.match), $0.send) }
         self.data = configuration.data.map(Match.init)
+        self.heartbeat = configuration.heartbeat.map {
+            Heartbeat(
+                interval: .nanoseconds($0.interval.nanoseconds),
+                send: $0.send,
+                reply: $0.expectReply.map(Awaited.init)
+            )
+        }
+        self.awaitsReplies = self.onOpen.contains { $0.reply != nil }
     }
 
     /// `text` with its placeholders replaced for `session`.

@@ -92,7 +92,7 @@ struct FlightRecorder: Sendable {
             event.closeCode = context.closeCode
             if let reason = context.closeReason, !reason.isEmpty {
                 event.detail = self.shared(SessionEvent.sanitized(reason, limit: SessionEvent.maxCloseReasonBytes))
-            } else if cause.closedByAgent, let detail = context.failureDetail {
+            } else if let detail = context.failureDetail {
                 event.detail = self.shared(SessionEvent.sanitized(detail, limit: SessionEvent.maxDetailBytes))
             }
         }

@@ -36,9 +36,3 @@ extension Session: WebSocketClientDelegate {
         }
     }
 }
-
-extension DisconnectCause {
-    /// Whether the agent failed the connection itself (a protocol violation, no room for a
-    /// message): its own sentence then says why, with the close code it sent.
-    var closedByAgent: Bool { self == .protocolError || self == .resourceExhausted }
-}

@@ -50,6 +50,9 @@ final class Session: @unchecked Sendable {
     private var pendingAttempt: PendingAttempt?
     /// The session's last events, for `/api/v1/targets/{name}/sessions/{index}/events`.
     private var recorder = FlightRecorder()
+    /// The open connection's place in the conversation; `nil` for a target without awaited
+    /// replies or heartbeat, which pays this reference and nothing more.
+    private var conversationProgress: ConversationProgress?
 
     /// What a session does once the pacer lets it start a connection attempt.
     private enum PendingAttempt {
@@ -161,12 +164,15 @@ final class Session: @unchecked Sendable {
         guard id == self.connectionID else { return }
         self.compression = compression
         self.subprotocol = subprotocol
-        self.handle { $0.handshakeSucceeded(at: self.now) }
-        if let conversation = self.settings.conversation {
-            for text in conversation.onOpen {
-                self.send(conversation.render(text, session: self.index, token: self.settings.token))
-            }
+        guard let conversation = self.settings.conversation else {
+            self.handle { $0.handshakeSucceeded(at: self.now) }
+            return
         }
+        if conversation.awaitsReplies || conversation.heartbeat != nil {
+            self.conversationProgress = ConversationProgress()
+        }
+        if !conversation.awaitsReplies { self.handle { $0.handshakeSucceeded(at: self.now) } }
+        self.runOnOpen(conversation)
     }
 
     /// Sends a text message on the open connection.
@@ -197,6 +203,21 @@ final class Session: @unchecked Sendable {
         guard id == self.connectionID else { return }
         var isJSON: Bool?
         if let conversation = self.settings.conversation {
+            if let progress = self.conversationProgress {
+                if progress.step != nil {
+                    self.onOpenReceived(text, conversation, progress)
+                    return
+                }
+                if progress.heartbeatDeadline != nil, let reply = conversation.heartbeat?.reply,
+                    reply.match.matches(text, isJSON: &isJSON)
+                {
+                    progress.heartbeatDeadline?.cancel()
+                    progress.heartbeatDeadline = nil
+                    self.settings.trace?.received(.text(text), valid: false)
+                    self.handle { $0.controlFrameReceived(at: self.now) }
+                    return
+                }
+            }
             // The server's keepalives, acks and other protocol traffic: proof of life, not data.
             if let answer = conversation.reply(to: text, isJSON: &isJSON) {
                 self.settings.trace?.received(.text(text), valid: false)
@@ -268,14 +289,115 @@ final class Session: @unchecked Sendable {
     ) {
         self.eventLoop.assertInEventLoop()
         guard id == self.connectionID else { return }
+        if let progress = self.conversationProgress, let step = progress.step {
+            // Still in `connecting`: the conversation's opening is part of the attempt.
+            let closed = closeReason.map { _ in "closed" } ?? "ended"
+            var code = ""
+            if case .serverClosed(let serverCode?) = loss { code = " with \(serverCode)" }
+            self.conversationFailed("the server \(closed) the connection\(code) during on_open step \(step + 1)")
+            return
+        }
         if case .messageTooLarge = violation { self.statistics.recordMessageError(.tooLarge) }
-        if let violation { self.lastFailureDetail = "closed with \(violation.closeCode): \(violation)" }
+        let detail = detail ?? violation.map { "closed with \($0.closeCode): \($0)" }
         if let detail { self.lastFailureDetail = detail }
+        self.endConversation()
         self.channel = nil
         var closeCode = violation?.closeCode ?? ownCloseCode
         if case .serverClosed(let code) = loss { closeCode = code }
-        let ending = LossReport(loss: loss, closeCode: closeCode, closeReason: closeReason)
+        let ending = LossReport(loss: loss, closeCode: closeCode, closeReason: closeReason, detail: detail)
         self.handle(loss: ending) { $0.connectionClosed(loss, at: self.now) }
+    }
+
+    // MARK: The conversation
+
+    /// Runs the `on_open` steps from the current one until one waits for a reply; when none
+    /// is left, the attempt succeeds (if it waited for any) and the heartbeat starts.
+    private func runOnOpen(_ conversation: Conversation) {
+        let progress = self.conversationProgress
+        var step = progress?.step ?? 0
+        while step < conversation.onOpen.count {
+            let current = conversation.onOpen[step]
+            if let text = current.send {
+                self.send(conversation.render(text, session: self.index, token: self.settings.token))
+            }
+            if let reply = current.reply, let progress {
+                progress.step = step
+                let id = self.connectionID
+                let overdue = "no reply to on_open step \(step + 1) within \(reply.written)"
+                progress.replyDeadline = self.eventLoop.scheduleTask(in: reply.timeout) {
+                    guard id == self.connectionID else { return }
+                    self.conversationFailed(overdue)
+                }
+                return
+            }
+            step += 1
+        }
+        guard let progress else { return }
+        progress.step = nil
+        if conversation.awaitsReplies { self.handle { $0.handshakeSucceeded(at: self.now) } }
+        if let heartbeat = conversation.heartbeat {
+            let id = self.connectionID
+            progress.heartbeat = self.eventLoop.scheduleRepeatedTask(
+                initialDelay: heartbeat.interval,
+                delay: heartbeat.interval
+            ) { _ in self.heartbeatDue(id) }
+        }
+    }
+
+    /// A message while an `on_open` step waits: the reply moves on to the next step, what
+    /// `replies` answers is answered, and anything else ends the attempt.
+    private func onOpenReceived(_ text: ByteBuffer, _ conversation: Conversation, _ progress: ConversationProgress) {
+        guard let step = progress.step, let reply = conversation.onOpen[step].reply else { return }
+        var isJSON: Bool?
+        if reply.match.matches(text, isJSON: &isJSON) {
+            self.settings.trace?.received(.text(text), valid: false)
+            progress.replyDeadline?.cancel()
+            progress.replyDeadline = nil
+            progress.step = step + 1
+            self.runOnOpen(conversation)
+        } else if let answer = conversation.reply(to: text, isJSON: &isJSON) {
+            self.settings.trace?.received(.text(text), valid: false)
+            self.send(conversation.render(answer, session: self.index, token: self.settings.token))
+        } else {
+            // The message's content is the server's, never shown: its size says enough.
+            self.settings.trace?.received(.text(text), valid: false)
+            self.conversationFailed(
+                "on_open step \(step + 1) waited for its reply and got another message (\(text.readableBytes) bytes)"
+            )
+        }
+    }
+
+    /// The opening of the conversation went wrong: the attempt fails as `conversation_failed`.
+    private func conversationFailed(_ detail: String) {
+        self.connectionFailed(self.connectionID, .conversationFailed, detail: detail)
+    }
+
+    /// Sends the heartbeat, and waits for its reply if one is expected and none is overdue.
+    private func heartbeatDue(_ id: UInt64) {
+        guard id == self.connectionID, let progress = self.conversationProgress,
+            let conversation = self.settings.conversation, let heartbeat = conversation.heartbeat
+        else { return }
+        self.send(conversation.render(heartbeat.send, session: self.index, token: self.settings.token))
+        guard let reply = heartbeat.reply, progress.heartbeatDeadline == nil else { return }
+        let written = reply.written
+        progress.heartbeatDeadline = self.eventLoop.scheduleTask(in: reply.timeout) {
+            self.heartbeatMissed(id, after: written)
+        }
+    }
+
+    /// No reply to a heartbeat: the connection is dead, as after an unanswered ping.
+    private func heartbeatMissed(_ id: UInt64, after timeout: String) {
+        guard id == self.connectionID, let channel = self.channel else { return }
+        self.connectionLost(id, .networkError, detail: "no reply to the heartbeat within \(timeout)")
+        // The connection's own end, when it comes, is history.
+        if self.connectionID == id { self.connectionID &+= 1 }
+        channel.close(promise: nil)
+    }
+
+    /// Stops the connection's conversation timers.
+    private func endConversation() {
+        self.conversationProgress?.cancel()
+        self.conversationProgress = nil
     }
 
     // MARK: Carrying out actions
@@ -312,6 +434,9 @@ final class Session: @unchecked Sendable {
         var closeCode: UInt16?
         /// The reason of the server's close frame.
         var closeReason: String?
+        /// The agent's own sentence, when it ended the connection (a violation, no room for a
+        /// message, a missed heartbeat).
+        var detail: String?
     }
 
     /// Feeds one event to the machine and carries out what it returns; `failure` is what the
@@ -327,8 +452,7 @@ final class Session: @unchecked Sendable {
             self.lastFailureDetail = failure?.detail ?? self.describe(reason)
         }
         let context = FlightRecorder.Context(
-            failureDetail: action.failure != nil || action.disconnect?.closedByAgent == true
-                ? self.lastFailureDetail : nil,
+            failureDetail: action.failure != nil ? self.lastFailureDetail : loss?.detail,
             httpStatus: failure?.httpStatus,
             closeCode: loss?.closeCode,
             closeReason: loss?.closeReason
@@ -340,7 +464,7 @@ final class Session: @unchecked Sendable {
         if action.dataStale != nil || action.transitions.contains(where: { $0.from != $0.to }) {
             self.changes?.signal()
         }
-        self.log(action, error: failure?.error, loss: loss?.loss)
+        self.log(action, error: failure?.error, loss: loss)
         self.apply(action)
     }
 
@@ -356,7 +480,7 @@ final class Session: @unchecked Sendable {
 
     /// Logs the event's state changes at debug, an entry into `error` as a warning, and each
     /// failed attempt and lost connection at info, at most once every 10 s per target.
-    private func log(_ action: Machine.Action, error: (any Error)?, loss: ConnectionLoss?) {
+    private func log(_ action: Machine.Action, error: (any Error)?, loss: LossReport?) {
         if let reason = action.failure {
             var metadata: Logger.Metadata = [
                 "reason": "\(reason.rawValue)", "detail": "\(self.lastFailureDetail ?? "")",
@@ -365,8 +489,7 @@ final class Session: @unchecked Sendable {
             self.statistics.logRateLimited(.connectionFailed, metadata: metadata, logger: self.logger)
         }
         if let cause = action.disconnect, cause != .userAction {
-            let violation = cause.closedByAgent ? self.lastFailureDetail : nil
-            let detail = violation ?? loss.map(self.describe) ?? self.describeTimerLoss(action)
+            let detail = loss?.detail ?? loss.map { self.describe($0.loss) } ?? self.describeTimerLoss(action)
             let metadata: Logger.Metadata = ["cause": "\(cause.rawValue)", "detail": "\(detail)"]
             self.statistics.logRateLimited(.connectionLost, metadata: metadata, logger: self.logger)
         }
@@ -456,6 +579,7 @@ final class Session: @unchecked Sendable {
 
     private func sendCloseAndClose(code: UInt16) {
         guard let channel = self.channel else { return }
+        self.endConversation()
         self.channel = nil
         self.connectionID &+= 1  // what this connection reports from now on is history
         channel.writeAndFlush(channel.allocator.clientCloseFrame(code: code)).whenComplete { _ in
@@ -466,6 +590,7 @@ final class Session: @unchecked Sendable {
     /// Ends the current connection, even one whose TCP connect is still in flight: from now on
     /// its reports are history, and a late connect is closed on arrival.
     private func closeChannel() {
+        self.endConversation()
         self.connectionID &+= 1
         let channel = self.channel
         self.channel = nil

@@ -59,9 +59,12 @@ final class EmbeddedSession: @unchecked Sendable {
         )
     }
 
-    /// The loop's scheduled tasks and the channels' handlers refer to the session, which refers
-    /// to the loop: shut down, they let go, and nothing outlives the test.
+    /// The loop's timer wheel, its scheduled tasks and the channels' handlers refer to the
+    /// session, which refers to the loop: stopped (its timer cancelled) and shut down, they let
+    /// go, and nothing outlives the test.
     deinit {
+        _ = self.session.stop()
+        self.loop.run()
         for connection in self.connections { _ = try? connection.channel.finish() }
         try? self.loop.syncShutdownGracefully()
     }
