@@ -96,21 +96,33 @@ public struct ConversationConfiguration: Sendable, Equatable {
     }
 }
 
-/// How a message is recognised: a value of its JSON (`{pointer: /type, equals: next}`), the
-/// start of its text (`{prefix: "42"}`), or a regular expression over its text (`{regex: …}`).
+/// How a message is recognised: a value of its JSON (`{pointer: /type, equals: next}`), several
+/// that must all hold (a list of them), the start of its text (`{prefix: "42"}`), or a regular
+/// expression over its text (`{regex: …}`).
 public enum MessageMatch: Sendable, Equatable {
     case json(AssertionConfiguration)
+    case allOf([AssertionConfiguration])
     case prefix(String)
     case regex(String)
 
     /// Whether the match reads the message as JSON (a pointer).
     public var readsJSON: Bool {
-        if case .json = self { return true }
-        return false
+        switch self {
+        case .json, .allOf: true
+        case .prefix, .regex: false
+        }
     }
 
     /// Decodes a match; nil (reported) unless it has exactly one form.
     static func decode(_ node: ConfigNode) -> MessageMatch? {
+        if node.isList, let list = node.list() {
+            let conditions = list.compactMap(AssertionConfiguration.decode)
+            guard !list.isEmpty else {
+                node.report("must list at least one condition, such as {pointer: /type, equals: next}")
+                return nil
+            }
+            return conditions.count == list.count ? .allOf(conditions) : nil
+        }
         guard let mapping = node.mapping() else { return nil }
         let forms = ["pointer", "prefix", "regex"].filter { mapping[$0] != nil }
         guard forms.count == 1 else {

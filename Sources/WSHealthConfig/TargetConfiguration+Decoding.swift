@@ -56,12 +56,31 @@ extension TargetConfiguration {
         }
         decodeHandshake(mapping, into: &target)
         target.conversation = ConversationConfiguration.decode(mapping)
+        if let node = mapping["protocol"], let preset = ProtocolPreset.decode(node) {
+            target.protocolPreset = preset
+            Self.apply(preset, to: &target, unless: mapping)
+        }
         if !target.expect.json, target.conversation.data?.readsJSON == true {
             mapping.report("data", "a pointer needs expect.json: true")
         }
         checkHeadersAgainstToken(mapping, target)
         mapping.reportUnknownKeys()
         return mapping.decoder.problems.count == problemCount ? target : nil
+    }
+
+    /// Sets what `preset` says wherever the target's own `mapping` says nothing.
+    private static func apply(
+        _ preset: ProtocolPreset,
+        to target: inout TargetConfiguration,
+        unless mapping: ConfigMapping
+    ) {
+        let defaults = preset.conversation(firstData: target.expect.staleAfter)
+        if mapping["subprotocols"] == nil { target.subprotocols = preset.subprotocols }
+        if mapping["on_open"] == nil { target.conversation.onOpen = defaults.onOpen }
+        if mapping["replies"] == nil { target.conversation.replies = defaults.replies }
+        if mapping["data"] == nil { target.conversation.data = defaults.data }
+        if mapping["heartbeat"] == nil { target.conversation.heartbeat = defaults.heartbeat }
+        if mapping["expect"]?.mapping()?["json"] == nil { target.expect.json = preset.expectsJSON }
     }
 
     /// Reads `name`: required, 1 to 64 printable characters, not used by an earlier target.

@@ -38,6 +38,8 @@ public struct TargetConfiguration: Sendable, Equatable {
     /// What the session says after the upgrade and which messages are data. Default: nothing
     /// said, every message data.
     public var conversation = ConversationConfiguration()
+    /// The `protocol:` whose defaults the conversation keys took; nil: none.
+    public var protocolPreset: ProtocolPreset?
 
     /// Creates a target; every setting but the name and URL has the documented default.
     /// No validation happens here: values built in code are taken as they are.

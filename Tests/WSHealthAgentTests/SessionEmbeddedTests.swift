@@ -304,6 +304,55 @@ struct SessionEmbeddedTests {
         #expect(session.connections.first.map { !$0.channel.isActive } == true)
     }
 
+    /// The Phoenix preset, as the configuration makes it: the join answered `ok`, the topic's
+    /// events data and its replies not, the heartbeat's reply protocol traffic.
+    @Test func phoenixPreset() throws {
+        let yaml =
+            "targets: [{name: t, url: 'ws://h/socket/websocket?vsn=2.0.0', protocol: {name: phoenix, topic: 'metrics:lobby'}}]"
+        let target = try #require(try AgentConfiguration.parse(yaml: yaml).targets.first)
+        #expect(target.conversation.heartbeat?.interval == .seconds(30))
+        let session = try EmbeddedSession(conversation: target.conversation)
+        session.start()
+        try session.upgrade()
+        #expect(try Self.texts(session) == [#"["1","1","metrics:lobby","phx_join",{}]"#])
+        try session.receive(Self.text(#"["1","1","metrics:lobby","phx_reply",{"response":{},"status":"ok"}]"#))
+        #expect(session.snapshot.state == .connected)
+        try session.receive(Self.text(#"[null,null,"metrics:lobby","metrics",{"cpu":1}]"#))
+        #expect(session.snapshot.state == .receivingData)
+        try session.receive(Self.text(#"["1","2","metrics:lobby","phx_reply",{"response":{},"status":"ok"}]"#))
+        #expect(session.metric("wshealth_messages_received_total") == 1, "a reply is not data")
+        let event = Self.text(#"[null,null,"metrics:lobby","metrics",{"cpu":1}]"#)
+        for _ in 0..<3 {  // data every 10 s keeps the session from pinging
+            session.advance(by: .seconds(10))
+            try session.receive(event)
+        }
+        let heartbeat = try Self.texts(session)
+        #expect(
+            heartbeat.count == 1 && heartbeat[0].hasPrefix(#"[null,""#)
+                && heartbeat[0].hasSuffix(#","phoenix","heartbeat",{}]"#)
+        )
+        let ref = heartbeat.first?.split(separator: ",")[1] ?? ""
+        try session.receive(Self.text("[null,\(ref),\"phoenix\",\"phx_reply\",{\"response\":{},\"status\":\"ok\"}]"))
+        session.advance(by: .seconds(10))
+        #expect(session.snapshot.state == .receivingData, "the heartbeat was answered")
+        #expect(session.metric("wshealth_disconnects_total", ["cause": "network_error"]) == 0)
+        #expect(session.metric("wshealth_messages_received_total") == 4)
+    }
+
+    /// A join refused (`status: error`) fails the attempt.
+    @Test func phoenixJoinRefused() throws {
+        let yaml = "targets: [{name: t, url: 'ws://h/socket/websocket', protocol: {name: phoenix, topic: 'room:1'}}]"
+        let target = try #require(try AgentConfiguration.parse(yaml: yaml).targets.first)
+        let session = try EmbeddedSession(conversation: target.conversation)
+        session.start()
+        try session.upgrade()
+        try session.receive(
+            Self.text(#"["1","1","room:1","phx_reply",{"response":{"reason":"unmatched topic"},"status":"error"}]"#)
+        )
+        #expect(session.snapshot.state == .reconnecting)
+        #expect(session.metric("wshealth_connection_failures_total", ["reason": "conversation_failed"]) == 1)
+    }
+
     /// Stop: close 1001, the connection closed, `disconnected` for good, the timer cancelled
     /// (nothing happens however long the loop runs).
     @Test func stopClosesWith1001() throws {

@@ -201,8 +201,13 @@ extension ExternalProcesses {
             }
         }
 
-        /// Runs `body` with the port of a websockets server started with `arguments`, and stops it.
-        static func withServer(_ arguments: [String] = [], _ body: (Int) async throws -> Void) async throws {
+        /// Runs `body` with the port of a server of `script` (scripts/lib/) started with
+        /// `arguments`, and stops it.
+        static func withServer(
+            _ arguments: [String] = [],
+            script: String = "websockets_server.py",
+            _ body: (Int) async throws -> Void
+        ) async throws {
             let port = try freePort()
             let python = Self.repository.appendingPathComponent(".build/tools-venv/bin/python")
             guard FileManager.default.isExecutableFile(atPath: python.path) else {
@@ -211,7 +216,7 @@ extension ExternalProcesses {
             let server = Process()
             server.executableURL = python
             server.arguments =
-                [Self.repository.appendingPathComponent("scripts/lib/websockets_server.py").path, "--port", "\(port)"]
+                [Self.repository.appendingPathComponent("scripts/lib/\(script)").path, "--port", "\(port)"]
                 + arguments
             server.standardOutput = FileHandle.nullDevice
             server.standardError = FileHandle.nullDevice

@@ -7,6 +7,26 @@ extension BadConfiguration {
             ["targets[0].data: must have one of pointer (with equals, type, …), prefix or regex, got 2"]
         ),
         .init(
+            "unknown protocol preset",
+            target(#"protocol: stomp"#),
+            [#"targets[0].protocol: must be one of graphql-transport-ws, socketio, phoenix, got "stomp""#]
+        ),
+        .init(
+            "graphql preset without a query",
+            target(#"protocol: {name: graphql-transport-ws}"#),
+            ["targets[0].protocol: graphql-transport-ws needs query, the subscription to run"]
+        ),
+        .init(
+            "phoenix preset with a key of another preset",
+            target(#"protocol: {name: phoenix, topic: 'room:1', namespace: /x}"#),
+            ["targets[0].protocol.namespace: unknown key"]
+        ),
+        .init(
+            "match listing nothing",
+            target(#"data: []"#),
+            ["targets[0].data: must list at least one condition, such as {pointer: /type, equals: next}"]
+        ),
+        .init(
             "on_open step with neither send nor await",
             target(#"on_open: [{}]"#),
             ["targets[0].on_open[0]: needs send (a text to send), await (a reply to wait for), or both"]

@@ -40,6 +40,28 @@ struct HandshakeConfigurationTests {
         )
     }
 
+    /// A preset fills the keys the target leaves out, and only those.
+    @Test func presetsAreDefaultsOnly() throws {
+        let socketIO = try Self.target("protocol: {name: socketio, namespace: /live}")
+        #expect(socketIO.protocolPreset == .socketIO(namespace: "/live"))
+        #expect(socketIO.expect.json == false)
+        #expect(socketIO.conversation.data == .prefix("42/live,"))
+        #expect(socketIO.conversation.onOpen.map(\.send) == [nil, "40/live,"])
+        #expect(socketIO.conversation.replies == [.init(match: .regex("^2$"), send: "3")])
+
+        let graphQL = try Self.target(
+            #"protocol: {name: graphql-transport-ws, query: 'subscription { m(n: "a") { v } }'}, subprotocols: [mine], replies: []"#
+        )
+        #expect(graphQL.subprotocols == ["mine"], "the target's own key wins")
+        #expect(graphQL.conversation.replies.isEmpty)
+        #expect(graphQL.expect.json)
+        #expect(
+            graphQL.conversation.onOpen.last?.send
+                == #"{"id":"1","type":"subscribe","payload":{"query":"subscription { m(n: \"a\") { v } }"}}"#
+        )
+        #expect(graphQL.conversation.onOpen.last?.reply?.timeout == graphQL.expect.staleAfter)
+    }
+
     @Test func everyForm() throws {
         let target = try Self.target(
             """

@@ -96,7 +96,7 @@ final class Conversation: @unchecked Sendable {
     /// A ``MessageMatch`` ready to use: a regular expression compiled once.
     struct Match {
         private enum Form {
-            case json(AssertionConfiguration)
+            case json([AssertionConfiguration])
             case prefix([UInt8])
             case regex(Regex<AnyRegexOutput>)
         }
@@ -105,7 +105,8 @@ final class Conversation: @unchecked Sendable {
 
         init(_ match: MessageMatch) {
             switch match {
-            case .json(let assertion): self.form = .json(assertion)
+            case .json(let assertion): self.form = .json([assertion])
+            case .allOf(let assertions): self.form = .json(assertions)
             case .prefix(let prefix): self.form = .prefix(Array(prefix.utf8))
             // Validated when the configuration was decoded.
             case .regex(let pattern): self.form = .regex(try! Regex(pattern))
@@ -116,11 +117,13 @@ final class Conversation: @unchecked Sendable {
             switch self.form {
             case .prefix(let prefix):
                 return message.readableBytesView.starts(with: prefix)
-            case .json(let assertion):
+            case .json(let assertions):
                 let valid = isJSON ?? JSONValidator.isValid(message.readableBytesView)
                 isJSON = valid
                 guard valid else { return false }
-                return message.withUnsafeReadableBytes { MessageAssertions.holds(assertion, in: $0) }
+                return message.withUnsafeReadableBytes { bytes in
+                    assertions.allSatisfy { MessageAssertions.holds($0, in: bytes) }
+                }
             case .regex(let regex):
                 return (try? regex.firstMatch(in: String(buffer: message))) != nil
             }

@@ -205,8 +205,11 @@ final class Session: @unchecked Sendable {
         if let conversation = self.settings.conversation {
             if let progress = self.conversationProgress {
                 if progress.step != nil {
-                    self.onOpenReceived(text, conversation, progress)
-                    return
+                    // The reply that ends the opening may be data too (a subscription's first
+                    // event): then it counts as such, below.
+                    guard self.onOpenReceived(text, conversation, progress), progress.step == nil,
+                        conversation.isData(text, isJSON: &isJSON)
+                    else { return }
                 }
                 if progress.heartbeatDeadline != nil, let reply = conversation.heartbeat?.reply,
                     reply.match.matches(text, isJSON: &isJSON)
@@ -344,10 +347,14 @@ final class Session: @unchecked Sendable {
         }
     }
 
-    /// A message while an `on_open` step waits: the reply moves on to the next step, what
+    /// A message while an `on_open` step waits: the reply moves on to the next step (true), what
     /// `replies` answers is answered, and anything else ends the attempt.
-    private func onOpenReceived(_ text: ByteBuffer, _ conversation: Conversation, _ progress: ConversationProgress) {
-        guard let step = progress.step, let reply = conversation.onOpen[step].reply else { return }
+    private func onOpenReceived(
+        _ text: ByteBuffer,
+        _ conversation: Conversation,
+        _ progress: ConversationProgress
+    ) -> Bool {
+        guard let step = progress.step, let reply = conversation.onOpen[step].reply else { return false }
         var isJSON: Bool?
         if reply.match.matches(text, isJSON: &isJSON) {
             self.settings.trace?.received(.text(text), valid: false)
@@ -355,6 +362,7 @@ final class Session: @unchecked Sendable {
             progress.replyDeadline = nil
             progress.step = step + 1
             self.runOnOpen(conversation)
+            return true
         } else if let answer = conversation.reply(to: text, isJSON: &isJSON) {
             self.settings.trace?.received(.text(text), valid: false)
             self.send(conversation.render(answer, session: self.index, token: self.settings.token))
@@ -365,6 +373,7 @@ final class Session: @unchecked Sendable {
                 "on_open step \(step + 1) waited for its reply and got another message (\(text.readableBytes) bytes)"
             )
         }
+        return false
     }
 
     /// The opening of the conversation went wrong: the attempt fails as `conversation_failed`.

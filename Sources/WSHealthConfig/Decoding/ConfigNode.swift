@@ -192,6 +192,12 @@ struct ConfigNode {
         return false
     }
 
+    /// Whether the value is a list: for keys that take a mapping or a list of them.
+    var isList: Bool {
+        if case .sequence = node { return true }
+        return false
+    }
+
     /// The value as a mapping to read keys from.
     func mapping() -> ConfigMapping? {
         guard case .mapping(let mapping) = node else {
