@@ -31,6 +31,8 @@ final class HandshakeResponder: ChannelInboundHandler, RemovableChannelHandler {
     var verdict: Verdict?
     /// The compression agreed in the upgrade's answer, if any.
     var compression: PerMessageDeflate.Agreement?
+    /// Whether the upgrade selected the protocol's subprotocol (the client offered it).
+    var subprotocolAgreed = false
     private var sawMalformedUpgrade = false
     private var responded = false
 

@@ -11,6 +11,7 @@ extension ReferenceBackend {
             path: self.configuration.path,
             tlsContext: tlsContext,
             compression: self.configuration.compression,
+            protocolKind: self.configuration.protocolKind,
             verifier: verifier,
             backendState: self.backendState,
             registry: self.registry,

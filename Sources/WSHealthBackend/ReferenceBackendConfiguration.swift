@@ -23,6 +23,8 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
     /// Whether to accept permessage-deflate when a client offers it, and then compress every
     /// message with context takeover, as uvicorn (through `websockets`) does by default.
     public var compression: Bool
+    /// What the backend speaks over WebSocket: the spec's stream, or a protocol of a preset.
+    public var protocolKind: BackendProtocol
 
     /// The shortest accepted HS256 key, in bytes (the length of a SHA-256 digest).
     public static let minimumSecretLength = 32
@@ -37,7 +39,8 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
         interval: Duration = .seconds(5),
         jwtSecret: [UInt8],
         tls: BackendTLS? = nil,
-        compression: Bool = true
+        compression: Bool = true,
+        protocolKind: BackendProtocol = .spec
     ) {
         self.host = host
         self.port = port
@@ -48,6 +51,7 @@ public struct ReferenceBackendConfiguration: Sendable, Hashable {
         self.jwtSecret = jwtSecret
         self.tls = tls
         self.compression = compression
+        self.protocolKind = protocolKind
     }
 
     /// Throws a ``ReferenceBackendError`` naming the first bad field and its value.

@@ -33,11 +33,24 @@ final class WebSocketPeerHandler: ChannelInboundHandler, RemovableChannelHandler
     // pre-encoded frame buffer is shared by every client.
     private var encodedFrameOutlet: ChannelHandlerContext?
     private var closeTimer: Scheduled<Void>?
+    /// The client's place in the backend's protocol, and how its events are wrapped.
+    private var protocolPeer: ProtocolPeer
 
-    init(backendState: BackendState, deflater: MessageDeflater?, logger: Logger) {
+    init(backendState: BackendState, deflater: MessageDeflater?, protocolKind: BackendProtocol, logger: Logger) {
         self.backendState = backendState
         self.deflater = deflater
+        self.protocolPeer = ProtocolPeer(protocolKind)
         self.logger = logger
+    }
+
+    /// The connection is accepted: the protocol's greeting goes out, or, when its subprotocol
+    /// was not offered, the connection is closed as the protocol says (4406).
+    func start(subprotocolAgreed: Bool) {
+        if self.protocolPeer.protocolKind.subprotocol != nil && !subprotocolAgreed {
+            self.close(code: 4406, reason: "Subprotocol not acceptable")
+            return
+        }
+        if let greeting = self.protocolPeer.greeting { _ = self.sendText(greeting) }
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -65,6 +78,11 @@ final class WebSocketPeerHandler: ChannelInboundHandler, RemovableChannelHandler
             context.writeAndFlush(Self.wrapOutboundOut(pong), promise: nil)
         case .connectionClose:
             self.receivedClose(frame, context: context)
+        case .text where self.protocolPeer.protocolKind != .spec:
+            guard self.state == .open, !self.backendState.isStalled else { return }
+            if let answer = self.protocolPeer.answer(to: String(buffer: frame.unmaskedData)) {
+                _ = self.sendText(answer)
+            }
         default:
             // The spec's handler reads client text only as keep-alive traffic: nothing to answer.
             break
@@ -79,6 +97,21 @@ final class WebSocketPeerHandler: ChannelInboundHandler, RemovableChannelHandler
     /// Writes a message, compressed if the connection agreed to it, unless the connection is
     /// closing or cannot keep up; returns whether it did.
     func send(_ message: OutboundMessage) -> Bool {
+        if self.protocolPeer.protocolKind != .spec && message.opcode == 0x1 {
+            // The protocol's event, for a client that subscribed: encoded for this client alone.
+            guard let event = self.protocolPeer.event(String(buffer: message.payload)) else { return false }
+            return self.sendText(event)
+        }
+        return self.sendEncoding(message)
+    }
+
+    /// Sends `text` as this client's own message (a protocol's answer or event).
+    private func sendText(_ text: String) -> Bool {
+        guard let context = self.context else { return false }
+        return self.sendEncoding(OutboundMessage.text(text, allocator: context.channel.allocator))
+    }
+
+    private func sendEncoding(_ message: OutboundMessage) -> Bool {
         guard let deflater = self.deflater, let context = self.context else {
             return self.send(encodedFrame: message.frame)
         }

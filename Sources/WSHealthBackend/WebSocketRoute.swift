@@ -15,11 +15,13 @@ final class WebSocketRoute: Sendable {
     private let registry: ClientRegistry
     private let logger: Logger
     private let compression: Bool
+    private let protocolKind: BackendProtocol
 
     init(
         path: String,
         tlsContext: NIOSSLContext?,
         compression: Bool,
+        protocolKind: BackendProtocol,
         verifier: TokenVerifier,
         backendState: BackendState,
         registry: ClientRegistry,
@@ -28,6 +30,7 @@ final class WebSocketRoute: Sendable {
         self.path = path
         self.tlsContext = tlsContext
         self.compression = compression
+        self.protocolKind = protocolKind
         self.verifier = verifier
         self.backendState = backendState
         self.registry = registry
@@ -84,8 +87,15 @@ final class WebSocketRoute: Sendable {
                 responder.value.verdict = .broken(switches.badHandshake)
                 return channel.eventLoop.makeSucceededFuture(nil)
             }
+            let subprotocol = self.protocolKind.subprotocol
+            let offered = head.headers[canonicalForm: "sec-websocket-protocol"].contains { $0 == subprotocol?[...] }
             return self.verify(token, channel: channel, responder: responder).map { headers in
-                guard var headers, self.compression,
+                guard var headers else { return nil }
+                if let subprotocol, offered {
+                    headers.add(name: "Sec-WebSocket-Protocol", value: subprotocol)
+                    responder.value.subprotocolAgreed = true
+                }
+                guard self.compression,
                     let (answer, agreement) = PerMessageDeflate.answer(
                         toOffers: head.headers["Sec-WebSocket-Extensions"]
                     )
@@ -145,10 +155,16 @@ final class WebSocketRoute: Sendable {
                     contextTakeover: !agreement.serverNoContextTakeover
                 )
             }
-            let peer = WebSocketPeerHandler(backendState: self.backendState, deflater: deflater, logger: self.logger)
+            let peer = WebSocketPeerHandler(
+                backendState: self.backendState,
+                deflater: deflater,
+                protocolKind: self.protocolKind,
+                logger: self.logger
+            )
             try channel.pipeline.syncOperations.addHandler(peer)
             if responder.value.verdict == .accepted {
                 self.registry.promote(channel, to: peer)
+                peer.start(subprotocolAgreed: responder.value.subprotocolAgreed)
             } else {
                 peer.close(code: 1008, reason: "authentication failed")
             }

@@ -37,6 +37,14 @@ struct BackendCommand: AsyncParsableCommand {
     )
     var compression: BackendCompression = .deflate
 
+    @Option(
+        name: .customLong("protocol"),
+        help:
+            "spec: the metrics stream; graphql-transport-ws, socketio, phoenix: the metrics as that protocol's events.",
+        transform: BackendProtocol.parse
+    )
+    var protocolKind: BackendProtocol = .spec
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -66,7 +74,8 @@ struct BackendCommand: AsyncParsableCommand {
             interval: interval,
             jwtSecret: Array(secret.reversed().drop { $0 == 0x0A || $0 == 0x0D }.reversed()),
             tls: try self.loadTLS(),
-            compression: self.compression == .deflate
+            compression: self.compression == .deflate,
+            protocolKind: self.protocolKind
         )
         do {
             try configuration.validate()
@@ -94,4 +103,15 @@ struct BackendCommand: AsyncParsableCommand {
 enum BackendCompression: String, ExpressibleByArgument, CaseIterable {
     case deflate
     case none
+}
+
+extension BackendProtocol {
+    /// `--protocol`'s value: one of the raw values.
+    static func parse(_ text: String) throws -> BackendProtocol {
+        guard let kind = BackendProtocol(rawValue: text) else {
+            let names = BackendProtocol.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--protocol: one of \(names), got \"\(text)\"")
+        }
+        return kind
+    }
 }

@@ -23,6 +23,13 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "How often the backend sends metrics (the spec: 5s).")
     var interval: String = "5s"
 
+    @Option(
+        name: .customLong("protocol"),
+        help: "What the backend speaks and the target's preset: spec, graphql-transport-ws, socketio, phoenix.",
+        transform: BackendProtocol.parse
+    )
+    var protocolKind: BackendProtocol = .spec
+
     @Flag(help: "Inject a fault now and then, so every state shows up.")
     var chaos = false
 
@@ -60,7 +67,13 @@ struct DemoCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: secretFile) }
 
         let backend = ReferenceBackend(
-            configuration: ReferenceBackendConfiguration(port: 0, adminPort: 0, interval: interval, jwtSecret: secret),
+            configuration: ReferenceBackendConfiguration(
+                port: 0,
+                adminPort: 0,
+                interval: interval,
+                jwtSecret: secret,
+                protocolKind: self.protocolKind
+            ),
             logger: logger
         )
         let backendTask = Task { try await backend.run() }
@@ -71,8 +84,8 @@ struct DemoCommand: AsyncParsableCommand {
         let yaml = """
             targets:
               - name: demo
-                url: ws://127.0.0.1:\(wsPort)/api/ws/metrics
-                sessions: \(self.sessions)
+                url: 'ws://127.0.0.1:\(wsPort)/api/ws/metrics\(self.protocolKind.demoQuery)'
+                sessions: \(self.sessions)\(self.protocolKind.demoPreset.map { "\n    protocol: \($0)" } ?? "")
                 token:
                   jwt: {secret_file: \(secretFile.path), subject: demo, ttl: 1h}
                 expect: {interval: \(self.interval)}
@@ -155,6 +168,27 @@ private struct ChaosMonkey: Service {
                 try await Task.sleep(for: .seconds(10))
                 try await self.backend.apply(.reset)
             }
+        }
+    }
+}
+
+extension BackendProtocol {
+    /// The query the demo's URL carries for the protocol (Engine.IO's version, Phoenix's serializer).
+    var demoQuery: String {
+        switch self {
+        case .spec, .graphQLTransportWS: ""
+        case .socketIO: "?EIO=4&transport=websocket"
+        case .phoenix: "?vsn=2.0.0"
+        }
+    }
+
+    /// The demo target's `protocol:` value; nil for the spec's stream.
+    var demoPreset: String? {
+        switch self {
+        case .spec: nil
+        case .graphQLTransportWS: "{name: graphql-transport-ws, query: 'subscription { metrics }'}"
+        case .socketIO: "socketio"
+        case .phoenix: "{name: phoenix, topic: 'metrics:demo'}"
         }
     }
 }

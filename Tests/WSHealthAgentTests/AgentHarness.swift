@@ -49,7 +49,8 @@ final class AgentHarness: Sendable {
         urlHost: String = "127.0.0.1",
         alerting: String? = nil,
         storage: URL? = nil,
-        maxBufferedBytes: Int = Agent.Options.defaultMaxBufferedBytes
+        maxBufferedBytes: Int = Agent.Options.defaultMaxBufferedBytes,
+        backendProtocol: BackendProtocol = .spec
     ) async throws {
         let secret = Self.secret
         self.secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("wshealth-\(UUID()).secret")
@@ -66,7 +67,8 @@ final class AgentHarness: Sendable {
                 jwtSecret: secret,
                 tls: try certificates.map {
                     try BackendTLS(certificateChainFile: $0.certificateChainFile, privateKeyFile: $0.privateKeyFile)
-                }
+                },
+                protocolKind: backendProtocol
             ),
             logger: logger
         )

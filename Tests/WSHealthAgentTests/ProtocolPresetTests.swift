@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WSHealthTestReceiver
 
 @testable import WSHealthAgent
 
@@ -61,6 +62,41 @@ extension ExternalProcesses {
                     let detail = await harness.agent.targets.first?.snapshots().first?.lastFailureDetail
                     #expect(detail?.hasPrefix("on_open step 2 waited for its reply and got another message") == true)
                 }
+            }
+        }
+
+        /// A collector frozen behind a GraphQL subscription: events keep coming, their data ages,
+        /// and the data is stale and alerted on.
+        @Test func graphQLFrozenTimestampIsStaleDataAndAlerts() async throws {
+            let arguments = ["graphql", "--frozen-timestamp"]
+            try await WebsocketsServerTests.withServer(arguments, script: "protocol_servers.py") { port in
+                let receiver = try await RecordingReceiver.start()
+                let keys =
+                    Self.graphQL + """
+
+                            expect:
+                              interval: 100ms
+                              stale_after: 1s
+                              timestamp: {pointer: /payload/data/metrics/timestamp, format: unix_seconds}
+                        """
+                let target = Self.target(url: "ws://127.0.0.1:\(port)/graphql", keys)
+                    .replacingOccurrences(of: "    expect: {interval: 100ms}\n", with: "")
+                try await AgentHarness.scoped(
+                    AgentHarness(
+                        target: target,
+                        alerting: InProcessEndToEnd.StaleDataScenarioTests.webhookAlerting(receiver)
+                    )
+                ) { harness in
+                    let fired = try await receiver.waitForRequests(count: 1, within: .seconds(20))
+                    #expect(
+                        String(decoding: fired[0].body, as: UTF8.self).contains(#""alertname":"WebSocketDataStale""#)
+                    )
+                    #expect(harness.metric("wshealth_data_stale_sessions") == 1)
+                    #expect((harness.metric("wshealth_messages_received_total") ?? 0) > 5, "events kept coming")
+                    #expect((harness.metric("wshealth_data_age_seconds") ?? 0) >= 1)
+                    #expect(harness.moved(.messageErrors) == [])
+                }
+                await receiver.shutdown()
             }
         }
 

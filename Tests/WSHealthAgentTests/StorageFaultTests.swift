@@ -6,39 +6,11 @@ import WSHealthBackend
 import WSHealthTestReceiver
 
 extension ExternalProcesses {
-    /// The storage path failing under the `wshealth` binary: unusable at start (exit 1, the
-    /// path named), and full later (a file-size limit of 0 set while it runs: every write
-    /// refused with EFBIG) without losing a notification.
+    /// The storage path filling up under the `wshealth` binary (a file-size limit of 0 set while
+    /// it runs: every write refused with EFBIG) without losing a notification. Unusable at
+    /// start: `CommandLineLifecycleTests.runExitsWhenItsStorageIsUnusable`.
     @Suite(.timeLimit(.minutes(1)))
     struct StorageFaultTests {
-        @Test func unusableStoragePathAtStartExitsOneNamingIt() async throws {
-            let (directory, _) = try AgentProcess.makeDirectory()
-            defer { try? FileManager.default.removeItem(at: directory) }
-            // A regular file where the storage directory's parent should be.
-            let blocker = directory.appendingPathComponent("not-a-directory")
-            try Data("x".utf8).write(to: blocker)
-            let config = directory.appendingPathComponent("wshealth.yml")
-            try """
-            targets:
-              - {name: t, url: 'ws://127.0.0.1:9/api/ws/metrics'}
-            alerting:
-              receivers:
-                - {name: hook, type: webhook, url: 'http://127.0.0.1:9/hook'}
-
-            """.write(to: config, atomically: true, encoding: .utf8)
-            let storage = blocker.appendingPathComponent("data")
-            let (status, output) = try await runWSHealth(
-                [
-                    "run", "--config.file=\(config.path)", "--web.listen-address=127.0.0.1:\(try freePort())",
-                    "--storage.path=\(storage.path)",
-                ],
-                includingStandardError: true
-            )
-            #expect(status == 1)
-            #expect(output.contains(storage.path), "the error names the path: \(output)")
-            #expect(output.contains("Not a directory"), "the error says why: \(output)")
-        }
-
         @Test func fullDiskKeepsNotificationsInMemoryDeliversThemAndStoresThemWhenThereIsRoom() async throws {
             let secret = Array(String(repeating: "storage-secret-", count: 3).utf8)
             let (backend, backendTask, backendPort) = try await AgentProcess.startBackend(secret: secret)
