@@ -53,16 +53,24 @@ final class TargetStatistics: SeriesGroup {
         case connectionFailed
         /// An open connection ended, other than by the agent's own stop.
         case connectionLost
+        /// A session entered `error` (its token refused, its attempts used up).
+        case sessionFailed
 
         var message: Logger.Message {
             switch self {
             case .messageRefused: "message refused"
             case .connectionFailed: "connection attempt failed"
             case .connectionLost: "connection lost"
+            case .sessionFailed: "session failed"
             }
         }
 
-        var level: Logger.Level { self == .messageRefused ? .warning : .info }
+        var level: Logger.Level {
+            switch self {
+            case .messageRefused, .sessionFailed: .warning
+            case .connectionFailed, .connectionLost: .info
+            }
+        }
     }
 
     private struct RateLimit {

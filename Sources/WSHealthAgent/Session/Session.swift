@@ -508,8 +508,10 @@ final class Session: @unchecked Sendable {
                 "event": "\(transition.trigger.label)",
             ]
             if transition.to == .error {
-                let reason = self.machine.errorReason?.message ?? "error"
-                self.logger.warning("session failed: \(reason)", metadata: metadata)
+                // Ten thousand sessions refused at once are one line every 10 s, not ten thousand.
+                var metadata = metadata
+                metadata["error"] = "\(self.machine.errorReason?.message ?? "error")"
+                self.statistics.logRateLimited(.sessionFailed, metadata: metadata, logger: self.logger)
             } else {
                 self.logger.debug("state changed", metadata: metadata)
             }
