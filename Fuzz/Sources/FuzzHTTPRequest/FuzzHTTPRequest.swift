@@ -63,7 +63,7 @@ struct Servers: Sendable {
                 logger: Self.logger
             )
             let targets = try configuration.targets.map(self.agent.makeTarget)
-            self.agent.state.withLock { $0.targets = targets }
+            self.agent.state.withLockedValue { $0.targets = targets }
             let password = Bcrypt.hash("secret", cost: 4)
             let authenticator = BasicAuthenticator(users: ["prometheus": password])
             self.plain = await Self.server(self.agent, nil)
