@@ -7,14 +7,15 @@ import WSHealthBackend
 /// process, a directory with the backend's JWT secret, the agent started on it, and
 /// util-linux's `prlimit` to change the agent's limits while it runs.
 enum AgentProcess {
-    /// A reference backend on 127.0.0.1 sending every 100 ms, started; cancel `task` to stop it.
+    /// A reference backend on 127.0.0.1 sending every `interval`, started; cancel `task` to stop it.
     static func startBackend(
-        secret: [UInt8]
+        secret: [UInt8],
+        interval: Duration = .milliseconds(100)
     ) async throws -> (backend: ReferenceBackend, task: Task<Void, any Error>, port: Int) {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let backend = ReferenceBackend(
-            configuration: .init(port: 0, adminPort: 0, interval: .milliseconds(100), jwtSecret: secret),
+            configuration: .init(port: 0, adminPort: 0, interval: interval, jwtSecret: secret),
             logger: logger
         )
         let task = Task { try await backend.run() }
