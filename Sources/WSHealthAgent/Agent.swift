@@ -115,10 +115,8 @@ public final class Agent: Service {
         self.logger = logger
         self.notificationClient = NotificationClient(logger: logger)
         // Without a limit the bytes are still counted, for the gauge.
-        let messageBuffers = MessageBufferBudget(
-            capacity: options.maxBufferedBytes > 0 ? options.maxBufferedBytes : .max
-        )
-        self.metrics = MetricsRegistry(messageBuffers: (messageBuffers, options.maxBufferedBytes))
+        let messageBuffers = MessageBufferBudget(capacity: options.maxBufferedBytes)
+        self.metrics = MetricsRegistry(messageBuffers: messageBuffers)
         self.sessionLoops = SessionLoops(
             group: eventLoopGroup,
             connectRate: options.connectRate,

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import WSHealthConfig
 
 /// What the reference backend speaks on top of WebSocket: the spec's plain stream of metrics
 /// messages, or one of the protocols the agent has presets for, so the demo and the tests can
@@ -58,7 +59,7 @@ struct ProtocolPeer {
             case "connection_init": return #"{"type":"connection_ack"}"#
             case "ping": return #"{"type":"pong"}"#
             case "subscribe":
-                let id = Self.jsonString(object["id"] as? String ?? "")
+                let id = (object["id"] as? String ?? "").jsonQuoted
                 self.envelope = (#"{"id":"# + id + #","type":"next","payload":{"data":{"metrics":"#, "}}}")
                 return nil
             default: return nil
@@ -74,16 +75,16 @@ struct ProtocolPeer {
             guard let array = Self.json(message) as? [Any], array.count == 5,
                 let topic = array[2] as? String, let event = array[3] as? String
             else { return nil }
-            let joinRef = array[0] is String ? Self.jsonString(array[0] as! String) : "null"
-            let ref = array[1] is String ? Self.jsonString(array[1] as! String) : "null"
+            let joinRef = (array[0] as? String)?.jsonQuoted ?? "null"
+            let ref = (array[1] as? String)?.jsonQuoted ?? "null"
             let reply =
-                "[" + joinRef + "," + ref + "," + Self.jsonString(topic)
+                "[" + joinRef + "," + ref + "," + topic.jsonQuoted
                 + #","phx_reply",{"response":{},"status":"ok"}]"#
             switch (topic, event) {
             case ("phoenix", "heartbeat"):
                 return reply
             case (_, "phx_join"):
-                self.envelope = ("[null,null," + Self.jsonString(topic) + #","metrics","#, "]")
+                self.envelope = ("[null,null," + topic.jsonQuoted + #","metrics","#, "]")
                 return reply
             default:
                 return nil
@@ -98,11 +99,5 @@ struct ProtocolPeer {
 
     private static func json(_ text: String) -> Any? {
         try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-    }
-
-    private static func jsonString(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data()
-        let array = String(decoding: data, as: UTF8.self)  // ["…"]
-        return String(array.dropFirst().dropLast())
     }
 }

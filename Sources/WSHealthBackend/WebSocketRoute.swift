@@ -88,10 +88,12 @@ final class WebSocketRoute: Sendable {
                 return channel.eventLoop.makeSucceededFuture(nil)
             }
             let subprotocol = self.protocolKind.subprotocol
-            let offered = head.headers[canonicalForm: "sec-websocket-protocol"].contains { $0 == subprotocol?[...] }
+            let offered = subprotocol.map { name in
+                head.headers[canonicalForm: "sec-websocket-protocol"].contains { $0 == name }
+            }
             return self.verify(token, channel: channel, responder: responder).map { headers in
                 guard var headers else { return nil }
-                if let subprotocol, offered {
+                if let subprotocol, offered == true {
                     headers.add(name: "Sec-WebSocket-Protocol", value: subprotocol)
                     responder.value.subprotocolAgreed = true
                 }

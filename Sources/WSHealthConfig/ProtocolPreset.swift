@@ -61,7 +61,7 @@ public enum ProtocolPreset: Sendable, Equatable {
                         reply: .init(match: type("connection_ack"))
                     ),
                     .init(
-                        send: #"{"id":"1","type":"subscribe","payload":{"query":"# + Self.jsonString(query) + "}}",
+                        send: #"{"id":"1","type":"subscribe","payload":{"query":"# + query.jsonQuoted + "}}",
                         reply: .init(match: event, timeout: firstData)
                     ),
                 ],
@@ -80,8 +80,8 @@ public enum ProtocolPreset: Sendable, Equatable {
                 data: .prefix("42" + prefix)
             )
         case .phoenix(let topic):
-            let quoted = Self.jsonString(topic)
-            let escaped = Self.regexLiteral(quoted)
+            let quoted = topic.jsonQuoted
+            let escaped = quoted.regexLiteral
             let status = AssertionConfiguration(pointer: JSONPointer("/4/status")!, equals: .string("ok"))
             return ConversationConfiguration(
                 onOpen: [.init(send: #"["1","1","# + quoted + #","phx_join",{}]"#, reply: .init(match: .json(status)))],
@@ -94,35 +94,6 @@ public enum ProtocolPreset: Sendable, Equatable {
                 )
             )
         }
-    }
-
-    /// `text` as a JSON string literal, quotes included.
-    static func jsonString(_ text: String) -> String {
-        var literal = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": literal += "\\\""
-            case "\\": literal += "\\\\"
-            case "\n": literal += "\\n"
-            case "\r": literal += "\\r"
-            case "\t": literal += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                literal += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: literal.unicodeScalars.append(scalar)
-            }
-        }
-        return literal + "\""
-    }
-
-    /// `text` matched literally by a regular expression.
-    static func regexLiteral(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if "\\^$.|?*+()[]{}/".contains(character) { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
     }
 }
 

@@ -80,7 +80,7 @@ extension TargetConfiguration {
         if mapping["replies"] == nil { target.conversation.replies = defaults.replies }
         if mapping["data"] == nil { target.conversation.data = defaults.data }
         if mapping["heartbeat"] == nil { target.conversation.heartbeat = defaults.heartbeat }
-        if mapping["expect"]?.mapping()?["json"] == nil { target.expect.json = preset.expectsJSON }
+        if mapping["expect"]?.mappingIfAny()?["json"] == nil { target.expect.json = preset.expectsJSON }
     }
 
     /// Reads `name`: required, 1 to 64 printable characters, not used by an earlier target.

@@ -10,12 +10,12 @@ import Synchronization
 /// is failed instead (close 1009, cause `resource_exhausted`) and the refusal counted. A
 /// message that arrives whole in one read is never buffered, and costs nothing here.
 package final class MessageBufferBudget: Sendable {
-    /// The most bytes reserved at once.
+    /// The most bytes reserved at once; 0: no limit (the bytes are still counted).
     package let capacity: Int
     private let reservedBytes = Atomic(0)
     private let refusalCount = Atomic(0)
 
-    /// A budget of `capacity` bytes.
+    /// A budget of `capacity` bytes, or without a limit when it is 0.
     package init(capacity: Int) {
         self.capacity = capacity
     }
@@ -29,7 +29,7 @@ package final class MessageBufferBudget: Sendable {
     /// Reserves `bytes` more; false (and counted) when that would exceed the capacity.
     package func reserve(_ bytes: Int) -> Bool {
         let (_, now) = self.reservedBytes.add(bytes, ordering: .relaxed)
-        guard now <= self.capacity else {
+        guard self.capacity == 0 || now <= self.capacity else {
             self.reservedBytes.subtract(bytes, ordering: .relaxed)
             self.refusalCount.add(1, ordering: .relaxed)
             return false

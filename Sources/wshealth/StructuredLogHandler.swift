@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WSHealthConfig
 
 /// Writes log lines to standard error as logfmt or JSON, like the Prometheus exporters.
 struct StructuredLogHandler: LogHandler {
@@ -27,7 +28,7 @@ struct StructuredLogHandler: LogHandler {
             switch self.format {
             case .logfmt: fields.map { "\($0.0)=\(Self.logfmtValue($0.1))" }.joined(separator: " ")
             case .json:
-                "{" + fields.map { "\(Self.jsonString($0.0)):\(Self.jsonString($0.1))" }.joined(separator: ",") + "}"
+                "{" + fields.map { "\($0.0.jsonQuoted):\($0.1.jsonQuoted)" }.joined(separator: ",") + "}"
             }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
@@ -53,21 +54,5 @@ struct StructuredLogHandler: LogHandler {
         return "\""
             + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n") + "\""
-    }
-
-    private static func jsonString(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -22,6 +22,11 @@ extension BadConfiguration {
             ["targets[0].protocol.namespace: unknown key"]
         ),
         .init(
+            "preset beside an expect that is not a mapping, reported once",
+            target(#"protocol: socketio, expect: 5s"#),
+            [#"targets[0].expect: must be a mapping, got "5s""#]
+        ),
+        .init(
             "match listing nothing",
             target(#"data: []"#),
             ["targets[0].data: must list at least one condition, such as {pointer: /type, equals: next}"]

@@ -90,11 +90,10 @@ final class AgentStatistics: SeriesGroup {
         self.slots.add(count, to: Self.storageErrors + StorageError.allCases.firstIndex(of: kind)!)
     }
 
-    /// Copies what `buffers` holds and refused now, for a scrape; `limit` is the configured
-    /// cap (0: none).
-    func observe(_ buffers: MessageBufferBudget, limit: Int) {
+    /// Copies what `buffers` holds, allows and refused now, for a scrape.
+    func observe(_ buffers: MessageBufferBudget) {
         self.slots.store(buffers.reserved, in: Self.messageBufferBytes)
-        self.slots.store(limit, in: Self.messageBufferLimit)
+        self.slots.store(buffers.capacity, in: Self.messageBufferLimit)
         self.slots.store(buffers.refusals, in: Self.messageBufferRefusals)
     }
 

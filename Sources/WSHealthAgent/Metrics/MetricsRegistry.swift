@@ -19,11 +19,10 @@ final class MetricsRegistry: @unchecked Sendable {
     private let lock = NIOLock()
     private var series: MetricsExposition
 
-    /// What the sessions hold for unfinished messages, read at each scrape; `limit` is its cap
-    /// as configured (0: none).
-    private let messageBuffers: (budget: MessageBufferBudget, limit: Int)?
+    /// What the sessions hold for unfinished messages, read at each scrape.
+    private let messageBuffers: MessageBufferBudget?
 
-    init(messageBuffers: (budget: MessageBufferBudget, limit: Int)? = nil) {
+    init(messageBuffers: MessageBufferBudget? = nil) {
         self.messageBuffers = messageBuffers
         var exposition = MetricsExposition()
         exposition.agent.register(self.agent)
@@ -74,7 +73,7 @@ final class MetricsRegistry: @unchecked Sendable {
     /// the other.
     func render(as format: ExpositionFormat, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> [ByteBuffer] {
         let process = ProcessMetrics.current()
-        if let messageBuffers { self.agent.observe(messageBuffers.budget, limit: messageBuffers.limit) }
+        if let messageBuffers { self.agent.observe(messageBuffers) }
         return self.withExposition { exposition in
             for target in exposition.targets.groups { target.statistics.prepareScrape() }
             return exposition.render(process: process, as: format, allocator: allocator)

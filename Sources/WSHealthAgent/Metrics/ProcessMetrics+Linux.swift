@@ -13,18 +13,23 @@ extension ProcessMetrics {
         guard let pages = Self.memoryPages(), let startTime = Self.startTimeSeconds,
             getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0
         else { return nil }
-        var limit = rlimit()
-        let maxFileDescriptors =
-            getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? Double(limit.rlim_cur) : 0
+        let maxFileDescriptors = Self.descriptorLimit().map(Double.init) ?? 0
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
         return ProcessMetrics(
             cpuSeconds: Self.seconds(usage.ru_utime) + Self.seconds(usage.ru_stime),
             residentMemoryBytes: Double(pages.resident) * pageSize,
             virtualMemoryBytes: Double(pages.size) * pageSize,
-            openFileDescriptors: Double(openFileDescriptorCount()),
+            openFileDescriptors: Double(Self.openFileDescriptorCount()),
             maxFileDescriptors: maxFileDescriptors,
             startTimeSeconds: startTime
         )
+    }
+
+    /// The soft `RLIMIT_NOFILE` (`Int.max` when unlimited), or nil when it cannot be read.
+    @Sendable static func descriptorLimit() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        return limit.rlim_cur == rlim_t.max ? .max : Int(clamping: limit.rlim_cur)
     }
 
     private static func seconds(_ time: timeval) -> Double {
@@ -105,7 +110,7 @@ extension ProcessMetrics {
     /// one `fstat`; before 6.2 (size 0), its entries, the descriptor reading it included, as the
     /// Go client counts them (`procfs`' `FileDescriptorsLen` does the same). Listing the
     /// directory costs the kernel about 1.3 µs a descriptor here: 13 ms at 10,000 sessions.
-    private static func openFileDescriptorCount() -> Int {
+    static func openFileDescriptorCount() -> Int {
         var status = stat()
         if Self.descriptorDirectory >= 0, fstat(Self.descriptorDirectory, &status) == 0, status.st_size > 0 {
             return Int(status.st_size)
@@ -142,5 +147,11 @@ extension ProcessMetrics {
 extension ProcessMetrics {
     /// `/proc` exists on Linux only; elsewhere the `process_*` families are left out.
     static func current() -> ProcessMetrics? { nil }
+
+    /// Unknown without `/proc`.
+    static func openFileDescriptorCount() -> Int { 0 }
+
+    /// Unknown here: no limit of the agent's own.
+    @Sendable static func descriptorLimit() -> Int? { nil }
 }
 #endif

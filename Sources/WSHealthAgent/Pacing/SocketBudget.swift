@@ -1,13 +1,4 @@
-import NIOCore
 import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The process's file descriptors, shared out: sessions take one each for their socket, and a
 /// reserve stays free for what must keep working when they run out — the web listener's
@@ -37,8 +28,8 @@ final class SocketBudget: Sendable {
     /// free beyond the `baseline` descriptors already open.
     init(
         reserve: Int = SocketBudget.defaultReserve,
-        baseline: Int = SocketBudget.openDescriptors(),
-        limit: @escaping @Sendable () -> Int = SocketBudget.descriptorLimit
+        baseline: Int = ProcessMetrics.openFileDescriptorCount(),
+        limit: @escaping @Sendable () -> Int = { ProcessMetrics.descriptorLimit() ?? .max }
     ) {
         self.reserve = reserve
         self.baseline = baseline
@@ -70,28 +61,6 @@ final class SocketBudget: Sendable {
             return false
         }
         return true
-    }
-
-    /// The soft `RLIMIT_NOFILE` (`Int.max` when unlimited).
-    @Sendable static func descriptorLimit() -> Int {
-        var limit = rlimit()
-        #if canImport(Glibc)
-        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
-        #else
-        let resource = RLIMIT_NOFILE
-        #endif
-        guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max else { return .max }
-        return Int(clamping: limit.rlim_cur)
-    }
-
-    /// How many descriptors the process has open now (Linux: `/proc/self/fd`; elsewhere 0).
-    static func openDescriptors() -> Int {
-        guard let directory = opendir("/proc/self/fd") else { return 0 }
-        defer { closedir(directory) }
-        var count = 0
-        while readdir(directory) != nil { count += 1 }
-        // `.`, `..` and the directory's own descriptor.
-        return max(0, count - 3)
     }
 }
 

@@ -207,9 +207,12 @@ final class Session: @unchecked Sendable {
                 if progress.step != nil {
                     // The reply that ends the opening may be data too (a subscription's first
                     // event): then it counts as such, below.
-                    guard self.onOpenReceived(text, conversation, progress), progress.step == nil,
+                    guard self.onOpenReceived(text, conversation, progress, isJSON: &isJSON), progress.step == nil,
                         conversation.isData(text, isJSON: &isJSON)
-                    else { return }
+                    else {
+                        self.settings.trace?.received(.text(text), valid: false)
+                        return
+                    }
                 }
                 if progress.heartbeatDeadline != nil, let reply = conversation.heartbeat?.reply,
                     reply.match.matches(text, isJSON: &isJSON)
@@ -294,10 +297,13 @@ final class Session: @unchecked Sendable {
         guard id == self.connectionID else { return }
         if let progress = self.conversationProgress, let step = progress.step {
             // Still in `connecting`: the conversation's opening is part of the attempt.
-            let closed = closeReason.map { _ in "closed" } ?? "ended"
-            var code = ""
-            if case .serverClosed(let serverCode?) = loss { code = " with \(serverCode)" }
-            self.conversationFailed("the server \(closed) the connection\(code) during on_open step \(step + 1)")
+            let ending: String
+            switch loss {
+            case .serverClosed(let code?): ending = "the server closed the connection with \(code)"
+            case .serverClosed(nil): ending = "the server closed the connection"
+            default: ending = "the connection ended"
+            }
+            self.conversationFailed("\(ending) during on_open step \(step + 1)")
             return
         }
         if case .messageTooLarge = violation { self.statistics.recordMessageError(.tooLarge) }
@@ -352,23 +358,20 @@ final class Session: @unchecked Sendable {
     private func onOpenReceived(
         _ text: ByteBuffer,
         _ conversation: Conversation,
-        _ progress: ConversationProgress
+        _ progress: ConversationProgress,
+        isJSON: inout Bool?
     ) -> Bool {
         guard let step = progress.step, let reply = conversation.onOpen[step].reply else { return false }
-        var isJSON: Bool?
         if reply.match.matches(text, isJSON: &isJSON) {
-            self.settings.trace?.received(.text(text), valid: false)
             progress.replyDeadline?.cancel()
             progress.replyDeadline = nil
             progress.step = step + 1
             self.runOnOpen(conversation)
             return true
         } else if let answer = conversation.reply(to: text, isJSON: &isJSON) {
-            self.settings.trace?.received(.text(text), valid: false)
             self.send(conversation.render(answer, session: self.index, token: self.settings.token))
         } else {
             // The message's content is the server's, never shown: its size says enough.
-            self.settings.trace?.received(.text(text), valid: false)
             self.conversationFailed(
                 "on_open step \(step + 1) waited for its reply and got another message (\(text.readableBytes) bytes)"
             )
@@ -394,13 +397,16 @@ final class Session: @unchecked Sendable {
         }
     }
 
-    /// No reply to a heartbeat: the connection is dead, as after an unanswered ping.
+    /// No reply to a heartbeat: the connection is dead, as after an unanswered ping. Closed
+    /// first, so that its own end, when it comes, is history.
     private func heartbeatMissed(_ id: UInt64, after timeout: String) {
-        guard id == self.connectionID, let channel = self.channel else { return }
-        self.connectionLost(id, .networkError, detail: "no reply to the heartbeat within \(timeout)")
-        // The connection's own end, when it comes, is history.
-        if self.connectionID == id { self.connectionID &+= 1 }
-        channel.close(promise: nil)
+        guard id == self.connectionID, self.channel != nil else { return }
+        let detail = "no reply to the heartbeat within \(timeout)"
+        self.lastFailureDetail = detail
+        self.closeChannel()
+        self.handle(loss: LossReport(loss: .networkError, detail: detail)) {
+            $0.connectionClosed(.networkError, at: self.now)
+        }
     }
 
     /// Stops the connection's conversation timers.

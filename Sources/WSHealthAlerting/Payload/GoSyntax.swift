@@ -31,16 +31,6 @@ enum GoSyntax {
         return quoted + "\""
     }
 
-    /// `regexp.QuoteMeta`: a backslash before every regular-expression metacharacter.
-    static func quoteMeta(_ text: String) -> String {
-        var quoted = ""
-        for character in text {
-            if "\\.+*?()|[]{}^$".contains(character) { quoted.append("\\") }
-            quoted.append(character)
-        }
-        return quoted
-    }
-
     private static func hex(_ value: UInt32, digits: Int) -> String {
         let text = String(value, radix: 16)
         return String(repeating: "0", count: max(0, digits - text.count)) + text

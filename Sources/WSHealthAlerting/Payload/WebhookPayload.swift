@@ -1,4 +1,5 @@
 package import Foundation
+import WSHealthConfig
 
 /// Alertmanager's webhook payload, version 4, so that every receiver built for Alertmanager
 /// webhooks takes wshealth's notifications unchanged.
@@ -29,7 +30,7 @@ package enum WebhookPayload {
         let commonLabels = Self.common(alerts.map(\.labels))
         let groupLabels = commonLabels.filter { groupBy.contains($0.key) }
         let message = Message(
-            receiver: GoSyntax.quoteMeta(receiver),
+            receiver: receiver.regexLiteral,
             status: alerts.contains { $0.status == .firing }
                 ? AlertStatus.firing.rawValue : AlertStatus.resolved.rawValue,
             alerts: alerts.map { alert in

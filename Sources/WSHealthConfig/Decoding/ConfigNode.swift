@@ -207,6 +207,13 @@ struct ConfigNode {
         return ConfigMapping(mapping, path: path, decoder: decoder)
     }
 
+    /// The value as a mapping, or nil without a report: a second look at a key already read
+    /// (and reported, if it was not a mapping).
+    func mappingIfAny() -> ConfigMapping? {
+        guard case .mapping(let mapping) = node else { return nil }
+        return ConfigMapping(mapping, path: path, decoder: decoder)
+    }
+
     /// The value as a list, its elements at paths `path[0]`, `path[1]`, ….
     func list() -> [ConfigNode]? {
         guard case .sequence(let sequence) = node else {

@@ -17,6 +17,37 @@ extension String {
         return text + "\""
     }
 
+    /// The string as a JSON string literal, quotes included (RFC 8259: quote, backslash and
+    /// control characters escaped).
+    package var jsonQuoted: String {
+        var literal = "\""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\"": literal += "\\\""
+            case "\\": literal += "\\\\"
+            case "\n": literal += "\\n"
+            case "\r": literal += "\\r"
+            case "\t": literal += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                literal += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: literal.unicodeScalars.append(scalar)
+            }
+        }
+        return literal + "\""
+    }
+
+    /// The string matched literally by a regular expression (Swift's `Regex`, Go's `regexp`):
+    /// a backslash before every metacharacter, as Go's `regexp.QuoteMeta` writes it.
+    package var regexLiteral: String {
+        var escaped = ""
+        for character in self {
+            if "\\.+*?()|[]{}^$".contains(character) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+
     /// Whether every character is printable: no control, format, separator-of-lines, private-use or
     /// unassigned code points.
     var isPrintable: Bool {
