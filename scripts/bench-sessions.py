@@ -27,7 +27,6 @@ stops, on success, failure, Ctrl-C or SIGTERM; every wait is bounded.
 """
 import argparse
 import collections
-import ctypes
 import http.client
 import json
 import math
@@ -45,7 +44,9 @@ import sys
 import tempfile
 import time
 
-HOST = "127.0.0.1"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from child_processes import HOST, Process, ToolError, free_port  # noqa: E402
+
 STATES = ("disconnected", "connecting", "connected", "receiving_data", "reconnecting", "error")
 # The agent's defaults (README, Configuration): the storm bound and its polling limit use them.
 RECONNECT_INITIAL, RECONNECT_MAX, MAX_ATTEMPTS = 1.0, 30.0, 10
@@ -56,95 +57,13 @@ STEPS = {"1": "startup", "2": "startup", "3": "steady", "4": "idle", "5": "close
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-class BenchError(Exception):
+class BenchError(ToolError):
     """A measurement could not be taken: a timeout, a process that died, a bad answer."""
-
-
-# --- processes -------------------------------------------------------------------------------
-
-def _child_setup():
-    # Each end holds one socket per session: lift the soft fd limit to the hard one, and have
-    # the kernel end the child if this script dies without its finally blocks running.
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (AttributeError, OSError):
-        pass
-
-
-class Process:
-    """A child process whose output goes to a log file; every instance is stopped at exit."""
-
-    running = []
-
-    def __init__(self, name, argv, log_path):
-        self.name, self.log_path = name, log_path
-        with open(log_path, "ab") as log:
-            self.popen = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                          preexec_fn=_child_setup)
-        self.pid = self.popen.pid
-        Process.running.append(self)
-
-    def alive(self):
-        return self.popen.poll() is None
-
-    def check_alive(self):
-        if not self.alive():
-            raise BenchError(f"{self.name} exited with {self.popen.returncode}; log tail:\n{self.log_tail()}")
-
-    def log_tail(self, lines=15):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return "".join(f.readlines()[-lines:])
-        except OSError:
-            return ""
-
-    def signal(self, sig):
-        if self.alive():
-            os.kill(self.pid, sig)
-
-    def kill(self):
-        """SIGKILL and reap, so the port is free once it returns."""
-        self.signal(signal.SIGKILL)
-        self.popen.wait(10)
-        self._forget()
-
-    def stop(self, grace=15):
-        """SIGTERM (after SIGCONT, in case it is stopped), `grace` seconds to exit, then SIGKILL."""
-        if self.alive():
-            self.signal(signal.SIGCONT)
-            self.signal(signal.SIGTERM)
-            try:
-                self.popen.wait(grace)
-            except subprocess.TimeoutExpired:
-                print(f"warning: {self.name} ignored SIGTERM for {grace}s; killing it", file=sys.stderr)
-                self.popen.kill()
-                self.popen.wait(10)
-        self._forget()
-
-    def _forget(self):
-        if self in Process.running:
-            Process.running.remove(self)
-
-    @classmethod
-    def stop_all(cls):
-        for process in reversed(list(cls.running)):
-            try:
-                process.stop()
-            except Exception as error:  # keep stopping the others
-                print(f"warning: stopping {process.name}: {error}", file=sys.stderr)
 
 
 def _raise_on_signal(signum, _frame):
     # Turns SIGTERM/SIGHUP into an exception so that the finally blocks stop the children.
     raise SystemExit(128 + signum)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 # --- /proc -------------------------------------------------------------------------------------
@@ -887,7 +806,7 @@ def main(argv):
     try:
         check_environment(args)
         run(args, results)
-    except BenchError as error:
+    except ToolError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
