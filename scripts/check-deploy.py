@@ -87,6 +87,7 @@ BUILTIN_ALERTS = {
     "WebSocketTargetDown": ("critical", "1m"),
     "WebSocketFlapping": ("warning", "0s"),
     "WebSocketLowSuccessRatio": ("warning", "0s"),
+    "WSHealthResourceExhausted": ("critical", "0s"),
 }
 # The end-to-end test relies on this expression: keep it exactly.
 TARGET_DOWN_EXPR = 'sum by (job, instance, target) (wshealth_sessions{state="receiving_data"}) == 0'

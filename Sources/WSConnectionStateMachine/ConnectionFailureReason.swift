@@ -35,4 +35,10 @@ public enum ConnectionFailureReason: String, CaseIterable, Hashable, Sendable {
 
     /// Whether this failure ends in `error` at once instead of taking the reconnect path.
     public var isPermanent: Bool { self == .authFailed }
+
+    /// Whether the attempt failed on the client's side before anything reached the server: it
+    /// says nothing of the server, so it does not count toward the retry limit (a client short
+    /// of descriptors would otherwise give up on a healthy server, and stay in `error` after
+    /// its own shortage is over).
+    public var isLocal: Bool { self == .resourceExhausted }
 }

@@ -202,7 +202,7 @@ extension ConnectionStateMachine {
         } else {
             let trigger: Transition.Trigger = reason == .timeout ? .handshakeTimedOut : .connectionFailed
             action.transitions.append(Transition(from: .connecting, to: .disconnected, trigger: trigger))
-            self.scheduleReconnect(at: now, &action)
+            self.scheduleReconnect(at: now, spendingAnAttempt: !reason.isLocal, &action)
         }
     }
 
@@ -227,8 +227,15 @@ extension ConnectionStateMachine {
 
     /// The spec's `attemptReconnect()`: `disconnected → reconnecting`, then `error` when the
     /// attempts ran out.
-    private mutating func scheduleReconnect(at now: Instant, _ action: inout Action) {
+    private mutating func scheduleReconnect(at now: Instant, spendingAnAttempt: Bool = true, _ action: inout Action) {
         action.transitions.append(Transition(from: .disconnected, to: .reconnecting, trigger: .autoReconnect))
+        guard spendingAnAttempt else {
+            // The same attempt again, after at least the first backoff: nothing was learned
+            // of the server, so neither the count nor the delay grows.
+            let delay = self.policy.backoff.delay(forAttempt: max(self.attempt, 1), unitRandom: self.random.nextUnit())
+            self.phase = .reconnecting(attempt: self.attempt, retryAt: now.advanced(by: delay))
+            return
+        }
         guard self.attempt < self.policy.maxReconnectAttempts else {
             action.transitions.append(Transition(from: .reconnecting, to: .error, trigger: .maxRetriesExceeded))
             self.enterError(.maxRetriesExceeded, at: now)

@@ -56,6 +56,12 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "The valid messages to wait for.")
     var messages: Int = 3
 
+    @Option(
+        name: .customLong("messages.max-buffered-bytes"),
+        help: "The most bytes a message still arriving may hold, as the agent's flag (0: no limit)."
+    )
+    var maxBufferedBytes: Int = Agent.Options.defaultMaxBufferedBytes
+
     func validate() throws {
         if self.url == nil && (self.configFile == nil || self.target == nil) {
             throw ValidationError("give a URL, or --config.file and --target")
@@ -72,8 +78,10 @@ struct ProbeCommand: AsyncParsableCommand {
         guard let duration = PrometheusDuration.parse(self.duration), duration > .zero else {
             throw ValidationError("--duration must be a duration greater than 0, like 10s; got \(self.duration)")
         }
-        _ = duration
         guard self.messages >= 1 else { throw ValidationError("--messages must be at least 1, got \(self.messages)") }
+        guard self.maxBufferedBytes >= 0 else {
+            throw ValidationError("--messages.max-buffered-bytes: \(self.maxBufferedBytes) is negative")
+        }
         if self.tokenHeader != nil && self.tokenFile == nil {
             throw ValidationError("--token-header needs --token-file")
         }
@@ -92,7 +100,8 @@ struct ProbeCommand: AsyncParsableCommand {
         }
         let options = Probe.Options(
             duration: PrometheusDuration.parse(self.duration) ?? .seconds(10),
-            messages: self.messages
+            messages: self.messages,
+            maxBufferedBytes: self.maxBufferedBytes
         )
         let text = self.format == .text
         if text {
@@ -140,9 +149,7 @@ struct ProbeCommand: AsyncParsableCommand {
 
     /// A one-target configuration of the URL and flags, in YAML's flow style (JSON strings).
     private func synthesizedConfiguration() -> String {
-        func quoted(_ text: String) -> String {
-            String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
-        }
+        func quoted(_ text: String) -> String { text.jsonQuoted }
         var fields = ["name: probe", "url: \(quoted(self.url ?? ""))"]
         if let tokenFile {
             let placement = self.tokenHeader.map { "header: \(quoted($0))" } ?? "param: token"

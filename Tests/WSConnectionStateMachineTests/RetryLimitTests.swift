@@ -100,3 +100,34 @@ func refuseEveryAttempt(_ machine: inout Machine, limit: Int = 100) -> (opens: I
     let zero = Setup.error.machine(policy: ConnectionPolicy(errorRetryAfter: .zero))
     #expect(zero.nextDeadline == nil)
 }
+
+/// A failure on the client's own side (`resource_exhausted`) spends no attempt: the session
+/// keeps retrying at its current delay, never gives up on a server it did not reach, and counts
+/// on from where it was once its attempts reach the server again.
+@Test func localFailuresSpendNoAttempt() {
+    var machine = Machine(policy: ConnectionPolicy(maxReconnectAttempts: 2))
+    var now = 0.0
+    _ = machine.connect(at: at(now))
+    for _ in 0..<20 {
+        let action = machine.handshakeFailed(.resourceExhausted, at: at(now))
+        #expect(action.triggers == [.connectionFailed, .autoReconnect])
+        #expect(action.failure == .resourceExhausted)
+        #expect(action.timer == .arm(at(now + 1)), "the first delay, not a growing one")
+        #expect(machine.state == .reconnecting && machine.reconnectAttempt == 0)
+        now += 1
+        #expect(machine.timerFired(at: at(now)).connection == .open(attempt: 0))
+    }
+    _ = machine.handshakeFailed(.refused, at: at(now))
+    #expect(machine.reconnectAttempt == 1)
+    now += 1
+    _ = machine.timerFired(at: at(now))
+    _ = machine.handshakeFailed(.resourceExhausted, at: at(now))
+    #expect(machine.reconnectAttempt == 1)
+    #expect(machine.nextDeadline == at(now + 1), "attempt 1's delay again")
+    _ = machine.timerFired(at: at(now + 1))
+    _ = machine.handshakeFailed(.refused, at: at(now + 1))
+    #expect(machine.reconnectAttempt == 2)
+    _ = machine.timerFired(at: at(now + 3))
+    _ = machine.handshakeFailed(.refused, at: at(now + 3))
+    #expect(machine.state == .error && machine.errorReason == .maxRetriesExceeded, "real failures still count")
+}

@@ -3,8 +3,9 @@ import Testing
 
 extension ExternalProcesses {
     /// The `wshealth` binary under a descriptor limit too low for its sessions: those without a
-    /// socket fail as `resource_exhausted`, `/metrics` and the status page keep answering, and
-    /// every session connects once the limit is raised.
+    /// socket fail as `resource_exhausted` (spending no reconnect attempt, so none gives up),
+    /// `/metrics` and the status page keep answering, the agent pages its own shortage instead
+    /// of the target, and every session connects once the limit is raised.
     @Suite(.timeLimit(.minutes(1)))
     struct DescriptorExhaustionTests {
         static let sessions = 300
@@ -27,8 +28,8 @@ extension ExternalProcesses {
                 url: ws://127.0.0.1:\(backendPort)/api/ws/metrics
                 sessions: \(Self.sessions)
                 token: {jwt: {secret_file: \(secretFile.path)}}
-                expect: {interval: 500ms}
-                reconnect: {initial_delay: 500ms, max_delay: 1s, max_attempts: 1000}
+                expect: {interval: 500ms, stale_after: 2s}
+                reconnect: {initial_delay: 500ms, max_delay: 1s, max_attempts: 2}
 
             """.write(to: config, atomically: true, encoding: .utf8)
             let webPort = try freePort()
@@ -44,22 +45,41 @@ extension ExternalProcesses {
             let base = "http://127.0.0.1:\(webPort)"
             #expect(await httpStatus("\(base)/-/healthy", within: .seconds(15)) == 200)
 
-            // Sessions that got a socket receive data; the others fail as the agent's own fault.
-            let exhausted = await AlertRestartTests.eventually(within: .seconds(15)) { () -> MetricText? in
+            // Sessions that got a socket receive data; the others fail as the agent's own fault,
+            // many more times than `max_attempts` each, and the agent pages itself.
+            let exhausted = await AlertRestartTests.eventually(within: .seconds(20)) { () -> MetricText? in
                 let text = MetricText(try await httpGet("\(base)/metrics").body)
                 let failures = text.value(
                     "wshealth_connection_failures_total",
                     ["target": "t", "reason": "resource_exhausted"]
                 )
                 let receiving = text.value("wshealth_sessions", ["target": "t", "state": "receiving_data"])
-                return (failures ?? 0) >= 10 && (receiving ?? 0) >= 50 ? text : nil
+                let paged = text.value(
+                    "wshealth_alerts_firing",
+                    ["target": "t", "alertname": "WSHealthResourceExhausted"]
+                )
+                return (failures ?? 0) >= 1000 && (receiving ?? 0) >= 50 && paged == 1 ? text : nil
             }
-            let text = try #require(exhausted, "no session was refused a descriptor, or none received data")
+            let last = MetricText(try await httpGet("\(base)/metrics").body)
+            let text = try #require(
+                exhausted,
+                """
+                no session was refused a descriptor, none received data, or no page: \
+                \(last.value("wshealth_connection_failures_total", ["target": "t", "reason": "resource_exhausted"]) ?? -1) \
+                refused, \(last.value("wshealth_sessions", ["target": "t", "state": "receiving_data"]) ?? -1) \
+                receiving, alert \(last.value("wshealth_alerts_firing", ["target": "t", "alertname": "WSHealthResourceExhausted"]) ?? -1)
+                """
+            )
             #expect(
                 text.value("wshealth_sessions", ["target": "t", "state": "receiving_data"]) ?? 0 < Double(Self.sessions)
             )
             for reason in ["network_error", "refused", "timeout"] {
                 #expect(text.value("wshealth_connection_failures_total", ["target": "t", "reason": reason]) == 0)
+            }
+            #expect(text.value("wshealth_sessions", ["target": "t", "state": "error"]) == 0, "nobody gave up")
+            #expect(text.value("wshealth_handshake_success_ratio", ["target": "t"]) == 1, "the target failed nothing")
+            for alertname in ["WebSocketTargetDown", "WebSocketMaxRetriesExceeded", "WebSocketLowSuccessRatio"] {
+                #expect(text.value("wshealth_alerts_firing", ["target": "t", "alertname": alertname]) == 0)
             }
             // Every page keeps answering while the sessions are starved, many times over.
             for _ in 0..<5 {

@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import Testing
 import WSConnectionStateMachine
+import WSHealthConfig
 
 @testable import WSHealthAgent
 
@@ -112,6 +113,47 @@ struct FlightRecorderTests {
         #expect(violation.closeCode == 1007)
         #expect(violation.detail == "closed with 1007: text that is not valid UTF-8")
         #expect(oldestFirst.allSatisfy { $0.kind != .transition || $0.transition?.from != $0.transition?.to })
+    }
+
+    /// The conversation's losses, which the agent decides, carry its own sentence: an opening
+    /// not answered fails the attempt, a heartbeat not answered ends the connection.
+    @Test func conversationLossesCarryTheAgentsSentence() throws {
+        let session = try EmbeddedSession(
+            conversation: ConversationConfiguration(
+                onOpen: [.init(send: "hello", reply: .init(match: .prefix("welcome"), timeout: .seconds(2)))],
+                heartbeat: .init(
+                    interval: .seconds(10),
+                    send: "ping",
+                    expectReply: .init(match: .prefix("pong"), timeout: .seconds(2))
+                )
+            )
+        )
+        session.start()
+        try session.upgrade()
+        session.advance(by: .seconds(2))  // no welcome
+        session.advance(by: .seconds(1))  // the backoff
+        try session.upgrade()
+        try session.receive(SessionEmbeddedTests.text("welcome"))
+        try session.receive(SessionEmbeddedTests.message)
+        session.advance(by: .seconds(12))  // a heartbeat, and no pong
+
+        let oldestFirst = Array(try Self.events(session).reversed())
+        #expect(
+            Self.rows(oldestFirst.reversed()) == [
+                "disconnected→connecting connect",
+                "connecting→disconnected connectionFailed",
+                "disconnected→reconnecting autoReconnect",
+                "reconnecting→connecting retryAttempt",
+                "connecting→connected handshakeSucceeded",
+                "connected→receiving_data firstMessage",
+                "receiving_data→disconnected connectionClosed",
+                "disconnected→reconnecting autoReconnect",
+            ]
+        )
+        #expect(oldestFirst[1].failure == .conversationFailed)
+        #expect(oldestFirst[1].detail == "no reply to on_open step 1 within 2s")
+        #expect(oldestFirst[6].disconnect == .networkError)
+        #expect(oldestFirst[6].detail == "no reply to the heartbeat within 2s")
     }
 
     /// A flapping session keeps the latest 64 events, newest first.

@@ -96,10 +96,17 @@ extension ExternalProcesses {
         }
 
         /// What happens after the upgrade: no data, a server's close with its code, a message
-        /// that is not JSON. The backend sends nothing on its own here (an hour's interval).
+        /// that is not JSON, a message larger than the probe's `--messages.max-buffered-bytes`.
+        /// The backend sends nothing on its own here (an hour's interval).
         @Test func afterTheUpgrade() async throws {
             try await AgentHarness.scoped(
-                AgentHarness(interval: .seconds(3600), target: fastTarget(expect: "{interval: 10s}"))
+                AgentHarness(
+                    interval: .seconds(3600),
+                    // Uncompressed: compressed, the backend's large message (one repeated byte)
+                    // would arrive whole in one read and need no buffer at all.
+                    target: fastTarget(expect: "{interval: 10s, max_message_bytes: 1000000}")
+                        + "    compression: none\n"
+                )
             ) { harness in
                 let silent = try await Self.probe(harness, duration: "500ms")
                 #expect(silent.status == 19 && silent.report["verdict"] as? String == "no_data")
@@ -107,6 +114,8 @@ extension ExternalProcesses {
                 for (fault, verdict, code) in [
                     (BackendFault.close(code: 1011, reason: "maintenance"), "server_closed", Int32(18)),
                     (BackendFault.garbage, "invalid_data", Int32(20)),
+                    // Larger than one read, so it must be buffered: no room in 100 kB.
+                    (BackendFault.oversize(bytes: 300_000), "resource_exhausted", Int32(22)),
                 ] {
                     try await harness.backend.apply(.reset)
                     // The agent's own session, closed by the previous fault too, is back first:
@@ -117,6 +126,7 @@ extension ExternalProcesses {
                     let before = await harness.backend.status().connectedClients
                     let arguments = [
                         "probe", "--format=json", "--config.file=\(harness.configurationFile.path)", "--target=t",
+                        "--messages.max-buffered-bytes=100000",
                     ]
                     let probe = Task { try await runWSHealth(arguments + ["--duration=3s"]) }
                     // Bounded: 10 s at most, then the fault goes anyway and the verdict tells.
@@ -130,7 +140,29 @@ extension ExternalProcesses {
                     if verdict == "server_closed" {
                         #expect(report["detail"] as? String == "closed with 1011: maintenance")
                     }
+                    if verdict == "resource_exhausted" {
+                        #expect(
+                            report["detail"] as? String
+                                == "closed with 1009: no room in the agent's message buffers for 300010 bytes "
+                                + "(--messages.max-buffered-bytes)"
+                        )
+                    }
                 }
+            }
+        }
+
+        /// A conversation whose opening is not answered: upgraded, then `conversation_failed`
+        /// with the step named, as the agent's sessions fail it.
+        @Test func unansweredOpening() async throws {
+            let target =
+                fastTarget(expect: "{interval: 10s}")
+                + "    on_open: [{send: hello, await: {match: {pointer: /type, equals: welcome}, timeout: 300ms}}]\n"
+            try await AgentHarness.scoped(AgentHarness(interval: .seconds(3600), target: target)) { harness in
+                let (status, report) = try await Self.probe(harness)
+                #expect(status == 21 && report["verdict"] as? String == "conversation_failed", "\(report)")
+                #expect(report["exit_code"] as? Int == 21)
+                #expect(report["detail"] as? String == "no reply to on_open step 1 within 300ms", "\(report)")
+                #expect(Self.steps(report, "response").first?.first == "HTTP/1.1 101 Switching Protocols")
             }
         }
 

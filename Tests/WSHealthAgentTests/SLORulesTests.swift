@@ -31,9 +31,14 @@ struct SLORulesTests {
     /// A regular expression goes into every selector as a PromQL string, escaped.
     @Test func targetRegexIsEscapedInEverySelector() throws {
         let text = try SLORules(objective: 99.5, window: .seconds(7 * 86_400), targetRegex: #"a"b\.c"#).render()
-        let selectors = text.components(separatedBy: "_total{").count - 1
-        #expect(selectors == 2 * 2 * 8, "two counters, two SLIs, eight windows")
-        #expect(text.contains(#"rate(wshealth_connection_failures_total{target=~"a\"b\\.c"}[5m])"#))
+        let selectors = text.components(separatedBy: #"target=~"a\"b\\.c"}["#).count - 1
+        #expect(selectors == (3 + 2) * 8, "three counters of connection success, two of freshness, eight windows")
+        #expect(
+            text.contains(
+                #"rate(wshealth_connection_failures_total{reason!="resource_exhausted", target=~"a\"b\\.c"}[5m])"#
+            )
+        )
+        #expect(text.contains(#"rate(wshealth_handshake_duration_seconds_count{target=~"a\"b\\.c"}[5m])"#))
         #expect(text.contains("--target-regex 'a\"b\\.c'"))
         #expect(text.contains("expr: vector(0.005)"))
     }

@@ -353,6 +353,27 @@ struct SessionEmbeddedTests {
         #expect(session.metric("wshealth_connection_failures_total", ["reason": "conversation_failed"]) == 1)
     }
 
+    /// An attempt that gets no socket fails before `connect` returns: the session retries after
+    /// its backoff (not after the handshake timeout the attempt had armed), spends no attempt on
+    /// it, and connects as soon as sockets are there again.
+    @Test func anAttemptWithoutASocketRetriesAfterTheBackoff() throws {
+        let session = try EmbeddedSession(policy: ConnectionPolicy(maxReconnectAttempts: 2))
+        session.refusesSockets = true
+        session.start()
+        for _ in 0..<5 {
+            #expect(session.snapshot.state == .reconnecting)
+            session.advance(by: .seconds(1))  // the spec's first backoff, jitter off
+        }
+        #expect(session.metric("wshealth_connection_failures_total", ["reason": "resource_exhausted"]) == 6)
+        #expect(session.snapshot.reconnectAttempt == 0, "the agent's own shortage spends no attempt")
+        #expect(session.snapshot.lastFailureDetail?.contains("no file descriptor left") == true)
+        session.refusesSockets = false
+        session.advance(by: .seconds(1))
+        try session.upgrade()
+        #expect(session.snapshot.state == .connected)
+        #expect(session.metric("wshealth_handshake_success_ratio") == 1, "the target failed nothing")
+    }
+
     /// Stop: close 1001, the connection closed, `disconnected` for good, the timer cancelled
     /// (nothing happens however long the loop runs).
     @Test func stopClosesWith1001() throws {

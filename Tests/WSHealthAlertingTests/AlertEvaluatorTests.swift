@@ -130,19 +130,21 @@ import WSHealthConfig
         #expect(
             AlertRule.allCases.map(\.alertname) == [
                 "WebSocketAuthFailed", "WebSocketMaxRetriesExceeded", "WebSocketDataStale", "WebSocketTargetDown",
-                "WebSocketFlapping", "WebSocketLowSuccessRatio",
+                "WebSocketFlapping", "WebSocketLowSuccessRatio", "WSHealthResourceExhausted",
             ]
         )
         #expect(
             AlertRule.allCases.map(\.severity.rawValue) == [
-                "critical", "critical", "warning", "critical", "warning", "warning",
+                "critical", "critical", "warning", "critical", "warning", "warning", "critical",
             ]
         )
         let defaults = AlertRuleSettings()
-        #expect(AlertRule.allCases.map { defaults[$0].holdFor } == [.zero, .zero, .zero, .seconds(60), .zero, .zero])
+        #expect(
+            AlertRule.allCases.map { defaults[$0].holdFor } == [.zero, .zero, .zero, .seconds(60), .zero, .zero, .zero]
+        )
         #expect(AlertRule.allCases.allSatisfy { defaults[$0].enabled && defaults[$0].runbookURL == nil })
         #expect(defaults.flappingDisconnects == 5 && defaults.flappingWindow == .seconds(600))
         #expect(defaults.successRatioThreshold == 0.9 && defaults.successRatioWindow == .seconds(900))
-        #expect(defaults.successRatioMinAttempts == 5)
+        #expect(defaults.successRatioMinAttempts == 5 && defaults.resourceExhaustedWindow == .seconds(300))
     }
 }

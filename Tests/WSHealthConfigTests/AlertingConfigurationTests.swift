@@ -46,6 +46,7 @@ struct AlertingConfigurationTests {
                 target_down: {enabled: false}
                 flapping: {disconnects: 3, window: 5m}
                 low_success_ratio: {threshold: 0.5, window: 1h, min_attempts: 10, for: 1m}
+                resource_exhausted: {window: 2m, runbook_url: 'https://runbooks.example/agent'}
             """
         let alerting = try AgentConfiguration.parse(yaml: yaml, environment: [:]).alerting
         #expect(alerting.instance == "agent-1")
@@ -87,6 +88,8 @@ struct AlertingConfigurationTests {
         rules.successRatioThreshold = 0.5
         rules.successRatioWindow = .seconds(3600)
         rules.successRatioMinAttempts = 10
+        rules.resourceExhaustedWindow = .seconds(120)
+        rules.resourceExhausted.runbookURL = "https://runbooks.example/agent"
         #expect(alerting.rules == rules)
     }
 }

@@ -65,7 +65,8 @@ extension BadConfiguration {
             alerting(
                 "  evaluation_interval: 0s\n  rules:\n    target_down: {for: soon, enabled: maybe}\n"
                     + "    low_success_ratio: {threshold: 1.5, min_attempts: 0}\n"
-                    + "    flapping: {window: 0s, runbook_url: 'wiki'}\n    stale: {}"
+                    + "    flapping: {window: 0s, runbook_url: 'wiki'}\n    stale: {}\n"
+                    + "    resource_exhausted: {window: -1m, threshold: 3}"
             ),
             [
                 "alerting.evaluation_interval: must be greater than 0, got 0s",
@@ -75,6 +76,8 @@ extension BadConfiguration {
                 #"alerting.rules.flapping.runbook_url: must be an http:// or https:// URL, got "wiki""#,
                 "alerting.rules.low_success_ratio.threshold: must be greater than 0 and at most 1, got 1.5",
                 "alerting.rules.low_success_ratio.min_attempts: must be at least 1, got 0",
+                "alerting.rules.resource_exhausted.window: must be greater than 0, got -1m",
+                "alerting.rules.resource_exhausted.threshold: unknown key",
                 "alerting.rules.stale: unknown key",
             ]
         ),

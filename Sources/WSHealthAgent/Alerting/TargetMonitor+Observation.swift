@@ -20,6 +20,10 @@ extension TargetMonitor {
         let involuntary = DisconnectCause.allCases.filter { $0 != .userAction && $0 != .resourceExhausted }.reduce(0) {
             $0 + slots.load(Layout.disconnects + Layout.index(of: $1))
         }
+        let exhaustedAttempts = slots.load(
+            Layout.failures + Layout.index(of: ConnectionFailureReason.resourceExhausted)
+        )
+        let exhaustedConnections = slots.load(Layout.disconnects + Layout.index(of: DisconnectCause.resourceExhausted))
         var observation = TargetObservation(
             target: self.configuration.name,
             url: Redaction.url(self.configuration.url),
@@ -33,7 +37,8 @@ extension TargetMonitor {
                 enteredConnected: slots.load(Layout.enteredConnected),
                 enteredError: slots.load(Layout.enteredError),
                 attempts: slots.load(Layout.attempts),
-                failedAttempts: slots.load(Layout.failedAttempts)
+                failedAttempts: slots.load(Layout.failedAttempts),
+                resourceExhaustions: exhaustedAttempts + exhaustedConnections
             )
         )
         let lastMessage = slots.load(Layout.lastMessage)

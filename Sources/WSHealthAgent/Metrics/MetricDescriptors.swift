@@ -30,7 +30,8 @@ enum MetricDescriptors {
         name: "wshealth_handshake_success_ratio",
         kind: .gauge,
         help:
-            "Successful handshakes / (successful handshakes + failed connection attempts) since start; NaN before either."
+            "Successful handshakes / (successful handshakes + failed connection attempts that reached the target: "
+            + "not resource_exhausted) since start; NaN before either."
     )
     static let reconnectDuration = MetricFamily(
         name: "wshealth_reconnect_duration_seconds",

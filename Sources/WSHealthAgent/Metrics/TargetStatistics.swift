@@ -126,7 +126,8 @@ final class TargetStatistics: SeriesGroup {
             }
             if let reason = action.failure {
                 self.slots.add(1, to: Layout.failures + Layout.index(of: reason))
-                self.slots.add(1, to: Layout.failedAttempts)
+                // The agent's own shortage says nothing of the target's handshakes.
+                if !reason.isLocal { self.slots.add(1, to: Layout.failedAttempts) }
             }
             if let cause = action.disconnect { self.slots.add(1, to: Layout.disconnects + Layout.index(of: cause)) }
             switch action.measurement {

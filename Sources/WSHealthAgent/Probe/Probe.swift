@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 public import WSHealthConfig
+import WSHealthWebSocket
 
 #if canImport(Glibc)
 import Glibc
@@ -17,11 +18,20 @@ public enum Probe {
         public var duration: Duration
         /// The valid messages to wait for: the verdict is `ok` as soon as they arrived.
         public var messages: Int
+        /// The most bytes a message still arriving may hold, as the agent's
+        /// `--messages.max-buffered-bytes` (0: no limit): a message the agent would refuse,
+        /// the probe refuses too.
+        public var maxBufferedBytes: Int
 
-        /// Options: 10 s, 3 messages by default.
-        public init(duration: Duration = .seconds(10), messages: Int = 3) {
+        /// Options: 10 s, 3 messages, the agent's buffer limit by default.
+        public init(
+            duration: Duration = .seconds(10),
+            messages: Int = 3,
+            maxBufferedBytes: Int = Agent.Options.defaultMaxBufferedBytes
+        ) {
             self.duration = duration
             self.messages = messages
+            self.maxBufferedBytes = maxBufferedBytes
         }
     }
 
@@ -36,7 +46,10 @@ public enum Probe {
         printer: (@Sendable (ProbeStep) -> Void)? = nil
     ) async throws -> ProbeReport {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loop = SessionLoop(eventLoop: group.next())
+        let loop = SessionLoop(
+            eventLoop: group.next(),
+            messageBuffers: MessageBufferBudget(capacity: options.maxBufferedBytes)
+        )
         let recorder = ProbeRecorder(
             finished: loop.eventLoop.makePromise(),
             wantedMessages: max(1, options.messages),

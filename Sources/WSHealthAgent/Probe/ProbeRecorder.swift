@@ -181,9 +181,9 @@ final class ProbeRecorder: ConnectionTrace, @unchecked Sendable {
         if let failure = event.failure {
             self.finish(ProbeVerdict(failure), event.detail ?? failure.rawValue)
         } else if let cause = event.disconnect {
-            var detail = cause.rawValue
-            if let code = event.closeCode { detail = "closed with \(code)" }
-            if let reason = event.detail { detail += ": \(reason)" }
+            var detail = event.closeCode.map { "closed with \($0)" } ?? cause.rawValue
+            // The server's close reason follows the code; the agent's own sentence names it.
+            if let reason = event.detail { detail = reason.hasPrefix(detail) ? reason : "\(detail): \(reason)" }
             self.finish(ProbeVerdict(cause), detail)
         }
     }

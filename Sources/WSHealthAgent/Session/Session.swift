@@ -545,6 +545,17 @@ final class Session: @unchecked Sendable {
     }
 
     private func apply(_ action: Machine.Action) {
+        // The timer first: an attempt can fail before `open` returns (no descriptor left), and
+        // the machine's answer to that failure arms its own timer, which this action's must not
+        // overwrite.
+        switch action.timer {
+        case .keep:
+            break
+        case .cancel:
+            self.loop.timers.cancel(self)
+        case .arm(let deadline):
+            self.loop.timers.arm(self, at: .uptimeNanoseconds(UInt64(clamping: deadline.nanoseconds)))
+        }
         switch action.connection {
         case .none:
             break
@@ -559,14 +570,6 @@ final class Session: @unchecked Sendable {
             self.sendCloseAndClose(code: code)
         case .abort:
             self.closeChannel()
-        }
-        switch action.timer {
-        case .keep:
-            break
-        case .cancel:
-            self.loop.timers.cancel(self)
-        case .arm(let deadline):
-            self.loop.timers.arm(self, at: .uptimeNanoseconds(UInt64(clamping: deadline.nanoseconds)))
         }
     }
 

@@ -88,21 +88,36 @@ package struct AlertEvaluator: Sendable {
         }
         self.histories = self.histories.filter { byTarget[$0.key] != nil }
 
-        let keeping = max(self.settings.flappingWindow, self.settings.successRatioWindow)
+        let keeping = max(
+            self.settings.flappingWindow,
+            self.settings.successRatioWindow,
+            self.settings.resourceExhaustedWindow
+        )
         for target in byTarget.keys.sorted() {
             let observation = byTarget[target]!
             self.histories[target, default: CounterHistory()].record(observation.counters, at: now, keeping: keeping)
             let history = self.histories[target]!
-            for rule in AlertRule.allCases {
-                let finding =
-                    self.settings[rule].enabled
+            let findings = AlertRule.allCases.map { rule in
+                self.settings[rule].enabled
                     ? rule.check(observation, history: history, settings: self.settings, now: now) : nil
-                if let change = self.step(Key(rule: rule, target: target), finding: finding, now: now) {
-                    changes.append(change)
-                }
+            }
+            let agentShortOfResources = findings[AlertRule.allCases.firstIndex(of: .resourceExhausted)!] != nil
+            for (rule, finding) in zip(AlertRule.allCases, findings) {
+                let key = Key(rule: rule, target: target)
+                var finding = finding
+                // Sessions the agent could not connect say nothing of the target: while it is
+                // short of resources, the target is not taken for down. An alert already firing
+                // is left to its own condition (a resolution would claim the target is back).
+                if rule == .targetDown, agentShortOfResources, !self.isFiring(key) { finding = nil }
+                if let change = self.step(key, finding: finding, now: now) { changes.append(change) }
             }
         }
         return AlertEvaluation(changes: changes, firing: self.firing)
+    }
+
+    private func isFiring(_ key: Key) -> Bool {
+        if case .firing = self.states[key] { return true }
+        return false
     }
 
     /// Moves one alert on by what its rule found; returns the alert if it fired or resolved.

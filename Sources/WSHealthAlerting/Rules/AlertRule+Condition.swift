@@ -84,6 +84,17 @@ extension AlertRule {
                 summary: "WebSocket target \(name): low handshake success ratio",
                 description: description
             )
+        case .resourceExhausted:
+            let window = settings.resourceExhaustedWindow
+            let exhaustions = history.increase(over: window, at: now).resourceExhaustions
+            guard exhaustions > 0 else { return nil }
+            return RuleFinding(
+                summary: "WebSocket target \(name): the agent ran out of its own resources",
+                description: "the agent ran out of file descriptors or message buffers "
+                    + "\(RuleFormat.count(exhaustions, "time")) for \(target.url) in the last "
+                    + "\(RuleFormat.duration(window)) (resource_exhausted): those attempts never reached the target; "
+                    + "\(target.receivingDataSessions) \(of) receive data"
+            )
         }
     }
 }

@@ -16,6 +16,9 @@ package enum AlertRule: String, CaseIterable, Hashable, Sendable {
     /// The share of the connection attempts ended within a window whose handshake succeeded is
     /// below a threshold.
     case lowSuccessRatio = "WebSocketLowSuccessRatio"
+    /// The agent ran out of its own descriptors or message buffers for the target within a
+    /// window: it could not watch the target, whatever the target's health.
+    case resourceExhausted = "WSHealthResourceExhausted"
 
     /// The `alertname` label.
     package var alertname: String { self.rawValue }
@@ -23,7 +26,7 @@ package enum AlertRule: String, CaseIterable, Hashable, Sendable {
     /// The `severity` label.
     package var severity: AlertSeverity {
         switch self {
-        case .authFailed, .maxRetriesExceeded, .targetDown: .critical
+        case .authFailed, .maxRetriesExceeded, .targetDown, .resourceExhausted: .critical
         case .dataStale, .flapping, .lowSuccessRatio: .warning
         }
     }

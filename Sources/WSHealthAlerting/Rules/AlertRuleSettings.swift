@@ -15,6 +15,7 @@ extension AlertRulesConfiguration {
             case .targetDown: self.targetDown
             case .flapping: self.flapping
             case .lowSuccessRatio: self.lowSuccessRatio
+            case .resourceExhausted: self.resourceExhausted
             }
         }
         set {
@@ -25,6 +26,7 @@ extension AlertRulesConfiguration {
             case .targetDown: self.targetDown = newValue
             case .flapping: self.flapping = newValue
             case .lowSuccessRatio: self.lowSuccessRatio = newValue
+            case .resourceExhausted: self.resourceExhausted = newValue
             }
         }
     }

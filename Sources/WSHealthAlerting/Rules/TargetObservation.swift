@@ -72,9 +72,13 @@ package struct TargetCounters: Sendable, Hashable {
     package var enteredError: Int
     /// Connection attempts started.
     package var attempts: Int
-    /// Connection attempts that failed (every `reason` of `wshealth_connection_failures_total`);
-    /// with ``enteredConnected`` (the successful handshakes) the attempts that ended.
+    /// Connection attempts that failed because of the target (every `reason` of
+    /// `wshealth_connection_failures_total` but the agent's own `resource_exhausted`); with
+    /// ``enteredConnected`` (the successful handshakes) the attempts that ended.
     package var failedAttempts: Int
+    /// Attempts that failed and connections the agent closed because the agent itself had no
+    /// descriptor or buffer room left (`resource_exhausted`, failures and disconnects).
+    package var resourceExhaustions: Int
 
     /// Creates counters.
     package init(
@@ -82,20 +86,22 @@ package struct TargetCounters: Sendable, Hashable {
         enteredConnected: Int = 0,
         enteredError: Int = 0,
         attempts: Int = 0,
-        failedAttempts: Int = 0
+        failedAttempts: Int = 0,
+        resourceExhaustions: Int = 0
     ) {
         self.disconnects = disconnects
         self.enteredConnected = enteredConnected
         self.enteredError = enteredError
         self.attempts = attempts
         self.failedAttempts = failedAttempts
+        self.resourceExhaustions = resourceExhaustions
     }
 
     /// Whether any counter is below its value in `earlier`.
     func hasDecreased(since earlier: TargetCounters) -> Bool {
         self.disconnects < earlier.disconnects || self.enteredConnected < earlier.enteredConnected
             || self.enteredError < earlier.enteredError || self.attempts < earlier.attempts
-            || self.failedAttempts < earlier.failedAttempts
+            || self.failedAttempts < earlier.failedAttempts || self.resourceExhaustions < earlier.resourceExhaustions
     }
 
     /// The increase of every counter since `earlier`.
@@ -105,7 +111,8 @@ package struct TargetCounters: Sendable, Hashable {
             enteredConnected: self.enteredConnected - earlier.enteredConnected,
             enteredError: self.enteredError - earlier.enteredError,
             attempts: self.attempts - earlier.attempts,
-            failedAttempts: self.failedAttempts - earlier.failedAttempts
+            failedAttempts: self.failedAttempts - earlier.failedAttempts,
+            resourceExhaustions: self.resourceExhaustions - earlier.resourceExhaustions
         )
     }
 }

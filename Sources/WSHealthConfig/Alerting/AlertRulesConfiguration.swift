@@ -40,6 +40,11 @@ public struct AlertRulesConfiguration: Sendable, Hashable {
     public var successRatioWindow: Duration = .seconds(900)
     /// Default 5.
     public var successRatioMinAttempts = 5
+    /// `resource_exhausted`: within `window`, an attempt of the target failed or a connection
+    /// was closed because the agent itself had no descriptor or buffer room left.
+    public var resourceExhausted = Rule()
+    /// Default 5 m.
+    public var resourceExhaustedWindow: Duration = .seconds(300)
 
     /// Creates the rules with their documented defaults.
     public init() {}

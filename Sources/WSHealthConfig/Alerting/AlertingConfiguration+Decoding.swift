@@ -182,6 +182,10 @@ extension AlertRulesConfiguration: ConfigSection {
             if let count = rule["min_attempts"]?.integer(in: 1...1_000_000) { successRatioMinAttempts = count }
             lowSuccessRatio = Self.rule(rule, default: lowSuccessRatio)
         }
+        if let rule = mapping["resource_exhausted"]?.mapping() {
+            if let window = rule["window"]?.positiveDuration() { resourceExhaustedWindow = window }
+            resourceExhausted = Self.rule(rule, default: resourceExhausted)
+        }
         mapping.reportUnknownKeys()
     }
 

@@ -18,6 +18,9 @@ final class EmbeddedSession: @unchecked Sendable {
     private(set) var session: Session!
     /// Every connection the session opened, in order, with its id.
     private(set) var connections: [(id: UInt64, channel: EmbeddedChannel)] = []
+    /// While true, an attempt gets no socket: it fails at once, before `connect` returns, as
+    /// when the agent's descriptors have run out.
+    var refusesSockets = false
 
     /// A session of target `t` under `policy`, its messages held to `assertions`, speaking
     /// `conversation`.
@@ -52,6 +55,7 @@ final class EmbeddedSession: @unchecked Sendable {
             loop: SessionLoop(eventLoop: loop),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
             connect: { [unowned self] _, id in
+                if self.refusesSockets { return loop.makeFailedFuture(SocketBudgetExhausted()) }
                 let channel = EmbeddedChannel(loop: loop)
                 self.connections.append((id, channel))
                 return channel.connect(to: try! SocketAddress(ipAddress: "127.0.0.1", port: 8000)).map { channel }
