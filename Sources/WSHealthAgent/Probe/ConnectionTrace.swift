@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 import WSHealthWebSocket
 
 /// Watches one session's connections step by step: what `wshealth probe` prints. Called on the
@@ -7,6 +8,8 @@ import WSHealthWebSocket
 protocol ConnectionTrace: AnyObject, Sendable {
     /// The TCP connection is up.
     func tcpConnected(local: SocketAddress?, remote: SocketAddress?)
+    /// The server's ServerHello chose `cipher` (before the TLS handshake completes).
+    func serverChose(_ cipher: NIOTLSCipher)
     /// The TLS handshake completed on `channel`, with the ALPN protocol agreed, if any.
     func tlsEstablished(on channel: any Channel, alpn: String?)
     /// The upgrade request as it went on the wire: the request line, then the header lines.

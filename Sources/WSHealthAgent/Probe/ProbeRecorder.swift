@@ -21,6 +21,7 @@ final class ProbeRecorder: ConnectionTrace, @unchecked Sendable {
     private var validMessages = 0
     private var otherMessages = 0
     private var upgraded = false
+    private var cipher: NIOTLSCipher?
     private var outcome: (verdict: ProbeVerdict, detail: String)?
     /// Succeeded once the verdict is known.
     let finished: EventLoopPromise<Void>
@@ -94,10 +95,15 @@ final class ProbeRecorder: ConnectionTrace, @unchecked Sendable {
         self.add("tcp", ["connected to \(Self.describe(remote)) from \(Self.describe(local))"])
     }
 
+    func serverChose(_ cipher: NIOTLSCipher) {
+        self.lock.withLock { self.cipher = cipher }
+    }
+
     func tlsEstablished(on channel: any Channel, alpn: String?) {
         let pipeline = channel.pipeline.syncOperations
         let version = (try? pipeline.nioSSL_tlsVersion()).flatMap { $0.map(Self.describe) } ?? "unknown version"
-        var lines = ["\(version), ALPN \(alpn ?? "none") (NIOSSL does not report the cipher)"]
+        let cipher = self.lock.withLock { self.cipher }.map(\.ianaName) ?? "cipher unknown"
+        var lines = ["\(version), \(cipher), ALPN \(alpn ?? "none")"]
         if let certificate = try? pipeline.nioSSL_peerCertificate() {
             lines.append("certificate: \(Self.subject(of: certificate.description))")
             let expiry = Date(timeIntervalSince1970: TimeInterval(certificate.notValidAfter))

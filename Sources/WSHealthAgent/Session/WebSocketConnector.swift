@@ -74,6 +74,7 @@ struct WebSocketConnector {
         if let tls = settings.tls {
             let serverName =
                 settings.tlsServerName ?? (settings.endpoint.hostIsIPAddress ? nil : settings.endpoint.host)
+            if let trace = settings.trace { try pipeline.addHandler(ServerHelloTap(trace: trace)) }
             try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
         }
         if let trace = settings.trace { try pipeline.addHandler(WireTap(trace: trace)) }
