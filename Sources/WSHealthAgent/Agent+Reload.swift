@@ -154,6 +154,7 @@ extension Agent {
             $0.targets = running
             $0.configuration = configuration
         }
+        if outcome.added + outcome.changed > 0 { self.warnIfShortOfSockets(for: configuration) }
         return (outcome, started, alerting)
     }
 

@@ -85,6 +85,8 @@ public final class Agent: Service {
     let stateChanges = ChangeSignal()
     /// The sessions' timers and connection pacing, per event loop.
     let sessionLoops: SessionLoops
+    /// The descriptors the sessions' sockets may take, shared by every loop.
+    let sockets = SocketBudget()
 
     /// Where the web server is: starting (with the callers waiting for its port), listening,
     /// or failed.
@@ -120,7 +122,7 @@ public final class Agent: Service {
         self.sessionLoops = SessionLoops(
             group: eventLoopGroup,
             connectRate: options.connectRate,
-            sockets: SocketBudget(),
+            sockets: self.sockets,
             messageBuffers: messageBuffers
         )
     }
@@ -133,6 +135,7 @@ public final class Agent: Service {
         let configuration = self.state.withLockedValue { $0.configuration }
         let targets = try configuration.targets.map(self.makeTarget)
         self.state.withLockedValue { $0.targets = targets }
+        self.warnIfShortOfSockets(for: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {

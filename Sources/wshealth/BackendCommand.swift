@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WSHealthAgent
 import WSHealthBackend
 import WSHealthConfig
 
@@ -60,6 +61,8 @@ struct BackendCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = self.logging.bootstrap(label: "wshealth.backend")
+        // Each of the backend's clients is a socket too.
+        Agent.raiseOpenFilesLimit(logger: logger)
         guard let interval = PrometheusDuration.parse(self.interval), interval > .zero else {
             throw ValidationError("--interval: not a positive duration (like 500ms, 5s, 1m), got \"\(self.interval)\"")
         }

@@ -54,6 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = self.logging.bootstrap(label: "wshealth.demo")
+        Agent.raiseOpenFilesLimit(logger: logger)
         // Both were checked by `validate()`.
         let interval = PrometheusDuration.parse(self.interval)!
         let stopAfter = self.duration.flatMap(PrometheusDuration.parse)

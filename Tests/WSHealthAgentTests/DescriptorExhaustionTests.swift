@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import WSHealthTestReceiver
 
 extension ExternalProcesses {
     /// The `wshealth` binary under a descriptor limit too low for its sessions: those without a
     /// socket fail as `resource_exhausted` (spending no reconnect attempt, so none gives up),
     /// `/metrics` and the status page keep answering, the agent pages its own shortage instead
-    /// of the target, and every session connects once the limit is raised.
+    /// of the target, and every session connects once there are fewer of them than descriptors.
     @Suite(.timeLimit(.minutes(1)))
     struct DescriptorExhaustionTests {
         static let sessions = 300
@@ -22,24 +23,27 @@ extension ExternalProcesses {
             let (directory, secretFile) = try AgentProcess.makeDirectory(secret: secret)
             defer { try? FileManager.default.removeItem(at: directory) }
             let config = directory.appendingPathComponent("wshealth.yml")
-            try """
-            targets:
-              - name: t
-                url: ws://127.0.0.1:\(backendPort)/api/ws/metrics
-                sessions: \(Self.sessions)
-                token: {jwt: {secret_file: \(secretFile.path)}}
-                expect: {interval: 500ms, stale_after: 2s}
-                reconnect: {initial_delay: 500ms, max_delay: 1s, max_attempts: 2}
+            func configure(sessions: Int) throws {
+                try """
+                targets:
+                  - name: t
+                    url: ws://127.0.0.1:\(backendPort)/api/ws/metrics
+                    sessions: \(sessions)
+                    token: {jwt: {secret_file: \(secretFile.path)}}
+                    expect: {interval: 500ms, stale_after: 2s}
+                    reconnect: {initial_delay: 500ms, max_delay: 1s, max_attempts: 2}
 
-            """.write(to: config, atomically: true, encoding: .utf8)
+                """.write(to: config, atomically: true, encoding: .utf8)
+            }
+            try configure(sessions: Self.sessions)
             let webPort = try freePort()
             // 256 descriptors: after the reserve the agent keeps for itself, far fewer than
-            // 300 sessions. The soft limit, so that it can be raised again without privileges.
+            // 300 sessions. The hard limit too: the agent raises its soft limit to the hard one.
             let agent = try AgentProcess.start(
                 config: config,
                 webPort: webPort,
                 storage: directory.appendingPathComponent("data"),
-                shell: "ulimit -S -n 256"
+                shell: "ulimit -n 256"
             )
             defer { terminate(agent) }
             let base = "http://127.0.0.1:\(webPort)"
@@ -99,15 +103,38 @@ extension ExternalProcesses {
                 "and says what ran out: \(starved.first ?? [:])"
             )
 
-            // Descriptors again: every session connects.
-            try AgentProcess.setLimit(of: agent.processIdentifier, "--nofile=4096:")
+            // Fewer sessions than descriptors (raising a hard limit would take a privilege the
+            // tests may not have): every session connects.
+            try configure(sessions: 60)
+            #expect(try await httpPost("\(base)/-/reload").status == 200)
             let recovered = await AlertRestartTests.eventually(within: .seconds(20)) { () -> Bool? in
                 let text = MetricText(try await httpGet("\(base)/metrics").body)
-                return text.value("wshealth_sessions", ["target": "t", "state": "receiving_data"])
-                    == Double(Self.sessions)
-                    ? true : nil
+                return text.value("wshealth_sessions", ["target": "t", "state": "receiving_data"]) == 60 ? true : nil
             }
             #expect(recovered == true, "not every session connected once descriptors were free")
+        }
+
+        /// A soft limit below the hard one (a shell's or a unit's default) is raised to it at
+        /// start, as Go's exporters do: `process_max_fds` reads the hard limit.
+        @Test func theSoftLimitIsRaisedToTheHardOne() async throws {
+            let (directory, _) = try AgentProcess.makeDirectory(secret: Array("unused".utf8))
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let config = directory.appendingPathComponent("wshealth.yml")
+            // A target nothing listens on: the agent needs one, not a backend.
+            try "targets: [{name: t, url: 'ws://127.0.0.1:\(try refusingLoopbackPort())/x'}]\n"
+                .write(to: config, atomically: true, encoding: .utf8)
+            let webPort = try freePort()
+            let agent = try AgentProcess.start(
+                config: config,
+                webPort: webPort,
+                storage: directory.appendingPathComponent("data"),
+                shell: "ulimit -S -n 300 && ulimit -H -n 3000"
+            )
+            defer { terminate(agent) }
+            let base = "http://127.0.0.1:\(webPort)"
+            #expect(await httpStatus("\(base)/-/healthy", within: .seconds(15)) == 200)
+            let text = MetricText(try await httpGet("\(base)/metrics").body)
+            #expect(text.value("process_max_fds", [:]) == 3000)
         }
     }
 }

@@ -32,6 +32,20 @@ extension ProcessMetrics {
         return limit.rlim_cur == rlim_t.max ? .max : Int(clamping: limit.rlim_cur)
     }
 
+    /// Raises the soft `RLIMIT_NOFILE` to the hard limit, as Go's runtime does for every
+    /// exporter written in Go: every session is a socket, and the soft limit a shell or a unit
+    /// gives by default (1024) is far below what the agent may need, while the hard limit is what
+    /// the operator allows. Returns the soft limit before and after, when it was raised.
+    static func raiseDescriptorLimit() -> (from: Int, to: Int)? {
+        var limit = rlimit()
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max else { return nil }
+        let from = Int(clamping: limit.rlim_cur)
+        limit.rlim_cur = limit.rlim_max
+        guard setrlimit(resource, &limit) == 0 else { return nil }
+        return (from, limit.rlim_max == rlim_t.max ? .max : Int(clamping: limit.rlim_max))
+    }
+
     private static func seconds(_ time: timeval) -> Double {
         Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000
     }
@@ -153,5 +167,8 @@ extension ProcessMetrics {
 
     /// Unknown here: no limit of the agent's own.
     @Sendable static func descriptorLimit() -> Int? { nil }
+
+    /// Left as it is.
+    static func raiseDescriptorLimit() -> (from: Int, to: Int)? { nil }
 }
 #endif

@@ -40,11 +40,18 @@ final class SocketBudget: Sendable {
     /// Sockets held by sessions now.
     var held: Int { self.inUse.load(ordering: .relaxed) }
 
+    /// How many sessions may hold a socket, under the limit as it is now.
+    func sessionCapacity() -> Int {
+        let capacity = max(0, self.limit() - self.baseline - self.reserve)
+        self.capacity.store(capacity, ordering: .relaxed)
+        return capacity
+    }
+
     /// Takes a descriptor for a session's socket; false when none is left for sessions.
     func acquire() -> Bool {
         if self.tryAcquire() { return true }
         // The limit may have been raised since: read it again before refusing.
-        self.capacity.store(max(0, self.limit() - self.baseline - self.reserve), ordering: .relaxed)
+        _ = self.sessionCapacity()
         return self.tryAcquire()
     }
 
