@@ -2,15 +2,32 @@ public import Logging
 import WSHealthConfig
 
 extension Agent {
+    /// The fewest descriptors a process of ours starts with: the event loops' epoll, wake-up
+    /// and timer descriptors, the listeners, the standard streams, the files kept open. Below
+    /// it NIO cannot even make its loops, and the process would stop on a fatal error.
+    public static let minimumOpenFiles = 32
+
     /// Raises the process's soft open-files limit to its hard limit, and logs it: the agent's
     /// sessions are sockets, and the default soft limit of a shell or a unit (1024) would
     /// starve them while the operator allows far more. Call once, before making an agent.
-    public static func raiseOpenFilesLimit(logger: Logger) {
-        guard let (from, to) = ProcessMetrics.raiseDescriptorLimit() else { return }
-        logger.info(
-            "raised the open-files limit to its hard limit",
-            metadata: ["from": "\(from)", "to": "\(to == .max ? "unlimited" : String(to))"]
+    ///
+    /// - Returns: false, after logging why, when even the hard limit is below
+    ///   ``minimumOpenFiles``: the command should exit with 1.
+    public static func prepareOpenFilesLimit(logger: Logger) -> Bool {
+        if let (from, to) = ProcessMetrics.raiseDescriptorLimit() {
+            logger.info(
+                "raised the open-files limit to its hard limit",
+                metadata: ["from": "\(from)", "to": "\(to == .max ? "unlimited" : String(to))"]
+            )
+        }
+        guard let limit = ProcessMetrics.descriptorLimit(), limit < Self.minimumOpenFiles else { return true }
+        logger.error(
+            """
+            the open-files limit is \(limit), below the \(Self.minimumOpenFiles) wshealth needs to start; \
+            raise it (LimitNOFILE=, ulimit -n): each session needs one more
+            """
         )
+        return false
     }
 
     /// Says at start and at each reload, once, when the open-files limit leaves sockets for

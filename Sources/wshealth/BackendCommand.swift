@@ -62,7 +62,7 @@ struct BackendCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = self.logging.bootstrap(label: "wshealth.backend")
         // Each of the backend's clients is a socket too.
-        Agent.raiseOpenFilesLimit(logger: logger)
+        guard Agent.prepareOpenFilesLimit(logger: logger) else { throw ExitCode(1) }
         guard let interval = PrometheusDuration.parse(self.interval), interval > .zero else {
             throw ValidationError("--interval: not a positive duration (like 500ms, 5s, 1m), got \"\(self.interval)\"")
         }

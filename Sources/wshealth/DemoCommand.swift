@@ -54,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = self.logging.bootstrap(label: "wshealth.demo")
-        Agent.raiseOpenFilesLimit(logger: logger)
+        guard Agent.prepareOpenFilesLimit(logger: logger) else { throw ExitCode(1) }
         // Both were checked by `validate()`.
         let interval = PrometheusDuration.parse(self.interval)!
         let stopAfter = self.duration.flatMap(PrometheusDuration.parse)

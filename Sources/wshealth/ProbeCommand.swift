@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import WSHealthAgent
 import WSHealthConfig
 
@@ -91,6 +92,12 @@ struct ProbeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Errors only: the probe's output is its steps.
+        var logger = Logger(label: "wshealth probe") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .error
+        guard Agent.prepareOpenFilesLimit(logger: logger) else {
+            throw ExitCode(ProbeVerdict.resourceExhausted.exitCode)
+        }
         let target: TargetConfiguration
         do {
             target = try self.targetConfiguration()

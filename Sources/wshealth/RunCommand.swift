@@ -72,7 +72,7 @@ struct RunCommand: AsyncParsableCommand {
         // past it; ignored, the write fails with EFBIG and is handled like a full disk.
         signal(SIGXFSZ, SIG_IGN)
         let logger = self.logging.bootstrap()
-        Agent.raiseOpenFilesLimit(logger: logger)
+        guard Agent.prepareOpenFilesLimit(logger: logger) else { throw ExitCode(1) }
         let configuration: AgentConfiguration
         do {
             configuration = try AgentConfiguration.load(path: self.configFile)

@@ -58,6 +58,25 @@ extension ExternalProcesses {
             }
         }
 
+        /// An open-files limit too low to start on ends `run` with exit 1 and a line that names it,
+        /// not a fatal error inside NIO.
+        @Test func runExitsWhenItsOpenFilesLimitIsTooLow() async throws {
+            try await withTemporaryFile("targets: [{name: a, url: 'ws://127.0.0.1:\(try refusingLoopbackPort())/x'}]") {
+                path in
+                let (status, output) = try await runWSHealth(
+                    ["run", "--config.file=\(path)", "--web.listen-address=127.0.0.1:\(try freePort())"],
+                    timeout: .seconds(20),
+                    includingStandardError: true,
+                    limits: ["--nofile=16:16"]
+                )
+                #expect(status == 1)
+                #expect(
+                    output.contains("the open-files limit is 16, below the 32 wshealth needs to start"),
+                    "\(output)"
+                )
+            }
+        }
+
         /// `demo` with a port in use fails the same way, and prints no banner pointing at it.
         @Test func demoExitsWhenItsPortIsTaken() async throws {
             let (fd, port) = try boundLoopbackSocket(listening: true)

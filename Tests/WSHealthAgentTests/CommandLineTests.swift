@@ -24,11 +24,18 @@ struct CLIError: Error, CustomStringConvertible {
 func runWSHealth(
     _ arguments: [String],
     timeout: Duration = .seconds(30),
-    includingStandardError: Bool = false
+    includingStandardError: Bool = false,
+    limits: [String] = []
 ) async throws -> (Int32, String) {
     let process = Process()
-    process.executableURL = try wshealthBinary()
-    process.arguments = arguments
+    if limits.isEmpty {
+        process.executableURL = try wshealthBinary()
+        process.arguments = arguments
+    } else {
+        // Lowering a limit takes no privilege: prlimit runs the binary under `limits`.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        process.arguments = limits + [try wshealthBinary().path] + arguments
+    }
     let output = Pipe()
     process.standardOutput = output
     process.standardError = includingStandardError ? output : FileHandle.nullDevice

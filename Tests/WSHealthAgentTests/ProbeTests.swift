@@ -187,6 +187,13 @@ extension ExternalProcesses {
                 #expect(request.contains("X-Api-Key: <redacted>"))
                 #expect(request.contains("Origin: https://dashboard.example"))
             }
+            let starved = try await runWSHealth(
+                ["probe", "ws://127.0.0.1:1/"],
+                includingStandardError: true,
+                limits: ["--nofile=16:16"]
+            )
+            #expect(starved.0 == 22, "the probe's own shortage: resource_exhausted")
+            #expect(starved.1.contains("the open-files limit is 16"), "\(starved.1)")
             #expect(try await runWSHealth(["probe"]).0 == 64)
             #expect(try await runWSHealth(["probe", "ws://127.0.0.1:1/", "--duration=0s"]).0 == 64)
             let (status, output) = try await runWSHealth(
