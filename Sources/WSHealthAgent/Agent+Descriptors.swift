@@ -14,13 +14,16 @@ extension Agent {
     /// - Returns: false, after logging why, when even the hard limit is below
     ///   ``minimumOpenFiles``: the command should exit with 1.
     public static func prepareOpenFilesLimit(logger: Logger) -> Bool {
-        if let (from, to) = ProcessMetrics.raiseDescriptorLimit() {
+        let raised = ProcessMetrics.raiseDescriptorLimit()
+        if let (from, to) = raised {
             logger.info(
                 "raised the open-files limit to its hard limit",
                 metadata: ["from": "\(from)", "to": "\(to == .max ? "unlimited" : String(to))"]
             )
         }
-        guard let limit = ProcessMetrics.descriptorLimit(), limit < Self.minimumOpenFiles else { return true }
+        guard let limit = raised?.to ?? ProcessMetrics.descriptorLimit(), limit < Self.minimumOpenFiles else {
+            return true
+        }
         logger.error(
             """
             the open-files limit is \(limit), below the \(Self.minimumOpenFiles) wshealth needs to start; \

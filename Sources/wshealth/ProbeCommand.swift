@@ -92,8 +92,8 @@ struct ProbeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Errors only: the probe's output is its steps.
-        var logger = Logger(label: "wshealth probe") { StreamLogHandler.standardError(label: $0) }
+        // Errors only, in the agent's log format: the probe's output is its steps.
+        var logger = Logger(label: "wshealth.probe") { StructuredLogHandler(label: $0, format: .logfmt) }
         logger.logLevel = .error
         guard Agent.prepareOpenFilesLimit(logger: logger) else {
             throw ExitCode(ProbeVerdict.resourceExhausted.exitCode)
@@ -156,21 +156,20 @@ struct ProbeCommand: AsyncParsableCommand {
 
     /// A one-target configuration of the URL and flags, in YAML's flow style (JSON strings).
     private func synthesizedConfiguration() -> String {
-        func quoted(_ text: String) -> String { text.jsonQuoted }
-        var fields = ["name: probe", "url: \(quoted(self.url ?? ""))"]
+        var fields = ["name: probe", "url: \((self.url ?? "").jsonQuoted)"]
         if let tokenFile {
-            let placement = self.tokenHeader.map { "header: \(quoted($0))" } ?? "param: token"
-            fields.append("token: {file: \(quoted(tokenFile)), \(placement)}")
+            let placement = self.tokenHeader.map { "header: \($0.jsonQuoted)" } ?? "param: token"
+            fields.append("token: {file: \(tokenFile.jsonQuoted), \(placement)}")
         }
         if !self.subprotocol.isEmpty {
-            fields.append("subprotocols: [\(self.subprotocol.map(quoted).joined(separator: ", "))]")
+            fields.append("subprotocols: [\(self.subprotocol.map(\.jsonQuoted).joined(separator: ", "))]")
         }
-        if let origin { fields.append("origin: \(quoted(origin))") }
+        if let origin { fields.append("origin: \(origin.jsonQuoted)") }
         if !self.header.isEmpty {
             let pairs = self.header.map { line -> String in
                 let name = line.prefix { $0 != ":" }.trimmingCharacters(in: .whitespaces)
                 let value = line.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces)
-                return "\(quoted(name)): {value: \(quoted(value))}"
+                return "\(name.jsonQuoted): {value: \(value.jsonQuoted)}"
             }
             fields.append("headers: {\(pairs.joined(separator: ", "))}")
         }

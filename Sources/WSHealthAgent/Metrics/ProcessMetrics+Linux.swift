@@ -27,9 +27,7 @@ extension ProcessMetrics {
 
     /// The soft `RLIMIT_NOFILE` (`Int.max` when unlimited), or nil when it cannot be read.
     @Sendable static func descriptorLimit() -> Int? {
-        var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
-        return limit.rlim_cur == rlim_t.max ? .max : Int(clamping: limit.rlim_cur)
+        Self.descriptorLimits().map { Self.count($0.rlim_cur) }
     }
 
     /// Raises the soft `RLIMIT_NOFILE` to the hard limit, as Go's runtime does for every
@@ -37,13 +35,22 @@ extension ProcessMetrics {
     /// gives by default (1024) is far below what the agent may need, while the hard limit is what
     /// the operator allows. Returns the soft limit before and after, when it was raised.
     static func raiseDescriptorLimit() -> (from: Int, to: Int)? {
-        var limit = rlimit()
-        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
-        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max else { return nil }
-        let from = Int(clamping: limit.rlim_cur)
+        guard var limit = Self.descriptorLimits(), limit.rlim_cur < limit.rlim_max else { return nil }
+        let from = Self.count(limit.rlim_cur)
         limit.rlim_cur = limit.rlim_max
-        guard setrlimit(resource, &limit) == 0 else { return nil }
-        return (from, limit.rlim_max == rlim_t.max ? .max : Int(clamping: limit.rlim_max))
+        guard setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        return (from, Self.count(limit.rlim_max))
+    }
+
+    /// The soft and hard `RLIMIT_NOFILE`.
+    private static func descriptorLimits() -> rlimit? {
+        var limit = rlimit()
+        return getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? limit : nil
+    }
+
+    /// A limit as a count, `Int.max` for unlimited.
+    private static func count(_ limit: rlim_t) -> Int {
+        limit == rlim_t.max ? .max : Int(clamping: limit)
     }
 
     private static func seconds(_ time: timeval) -> Double {

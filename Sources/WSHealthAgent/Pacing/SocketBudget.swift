@@ -40,7 +40,8 @@ final class SocketBudget: Sendable {
     /// Sockets held by sessions now.
     var held: Int { self.inUse.load(ordering: .relaxed) }
 
-    /// How many sessions may hold a socket, under the limit as it is now.
+    /// How many sessions may hold a socket, under the limit as it is now (read again, and kept
+    /// for the next ``acquire()``).
     func sessionCapacity() -> Int {
         let capacity = max(0, self.limit() - self.baseline - self.reserve)
         self.capacity.store(capacity, ordering: .relaxed)

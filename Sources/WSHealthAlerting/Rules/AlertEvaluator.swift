@@ -11,6 +11,9 @@ import WSHealthConfig
 /// `startsAt`). A resolved alert keeps the annotations it last fired with and ends at the
 /// evaluation that found the condition gone. The machine reads no clock and does no I/O.
 ///
+/// A rule held back by another (``AlertRule/heldBackBy``) cannot start on a target while the
+/// other's condition holds there.
+///
 /// Alerts identify themselves by their labels: `alertname`, `target`, `severity`, `instance`.
 /// Restored alerts (firing before a restart, from disk) whose labels are those the rules would
 /// give keep firing, with their `startsAt` and no new notification, if their condition holds at
@@ -97,18 +100,16 @@ package struct AlertEvaluator: Sendable {
             let observation = byTarget[target]!
             self.histories[target, default: CounterHistory()].record(observation.counters, at: now, keeping: keeping)
             let history = self.histories[target]!
-            let findings = AlertRule.allCases.map { rule in
-                self.settings[rule].enabled
-                    ? rule.check(observation, history: history, settings: self.settings, now: now) : nil
+            var findings: [AlertRule: RuleFinding] = [:]
+            for rule in AlertRule.allCases where self.settings[rule].enabled {
+                findings[rule] = rule.check(observation, history: history, settings: self.settings, now: now)
             }
-            let agentShortOfResources = findings[AlertRule.allCases.firstIndex(of: .resourceExhausted)!] != nil
-            for (rule, finding) in zip(AlertRule.allCases, findings) {
+            for rule in AlertRule.allCases {
                 let key = Key(rule: rule, target: target)
-                var finding = finding
-                // Sessions the agent could not connect say nothing of the target: while it is
-                // short of resources, the target is not taken for down. An alert already firing
-                // is left to its own condition (a resolution would claim the target is back).
-                if rule == .targetDown, agentShortOfResources, !self.isFiring(key) { finding = nil }
+                var finding = findings[rule]
+                // Held back, it cannot start; firing, it keeps to its own condition (a
+                // resolution would claim what nobody saw).
+                if let holder = rule.heldBackBy, findings[holder] != nil, !self.isFiring(key) { finding = nil }
                 if let change = self.step(key, finding: finding, now: now) { changes.append(change) }
             }
         }

@@ -23,6 +23,14 @@ package enum AlertRule: String, CaseIterable, Hashable, Sendable {
     /// The `alertname` label.
     package var alertname: String { self.rawValue }
 
+    /// The rule whose condition, while it holds on a target, keeps this rule's alert from
+    /// starting there (an alert already firing is left to its own condition), as an
+    /// Alertmanager inhibit rule would: sessions the agent could not connect for want of its
+    /// own resources say nothing of the target, so it is not taken for down.
+    package var heldBackBy: AlertRule? {
+        self == .targetDown ? .resourceExhausted : nil
+    }
+
     /// The `severity` label.
     package var severity: AlertSeverity {
         switch self {

@@ -200,11 +200,11 @@ struct ConfigNode {
 
     /// The value as a mapping to read keys from.
     func mapping() -> ConfigMapping? {
-        guard case .mapping(let mapping) = node else {
+        guard let mapping = self.mappingIfAny() else {
             report("must be a mapping, got \(described)")
             return nil
         }
-        return ConfigMapping(mapping, path: path, decoder: decoder)
+        return mapping
     }
 
     /// The value as a mapping, or nil without a report: a second look at a key already read
